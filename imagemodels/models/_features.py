@@ -1,0 +1,180 @@
+"""Multi-scale feature extraction: ``feature_info``, index selection and the ``features_only`` wrapper.
+
+A model describes its feature points in ``model.feature_info``: a list of
+``dict(num_chs=..., reduction=..., module='layer1')`` in forward order. ``features_only=True``
+wraps the model in :class:`FeatureListNet`, which keeps the model's own modules (so the weights keep
+their names) up to the last requested point and returns the maps at the requested points.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from copy import deepcopy
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import torch
+from torch import nn
+
+__all__ = ["FeatureInfo", "FeatureListNet", "FeatureDictNet", "feature_take_indices", "normalize_out_indices"]
+
+
+def normalize_out_indices(out_indices: Union[int, Sequence[int]], num_features: int, what: str = "out_indices") -> Tuple[int, ...]:
+    """Turn (possibly negative) indices into positive ones, rejecting any out of range.
+
+    An int ``n`` means the last ``n`` feature points.
+    """
+    if isinstance(out_indices, int):
+        if not 0 < out_indices <= num_features:
+            raise ValueError(f"{what}={out_indices} asks for the last {out_indices} features but the model has {num_features}")
+        return tuple(range(num_features - out_indices, num_features))
+    normalized = []
+    for i in out_indices:
+        j = i + num_features if i < 0 else i
+        if not 0 <= j < num_features:
+            raise IndexError(
+                f"{what} has {i}, out of range for a model with {num_features} feature points "
+                f"(valid: 0..{num_features - 1} or -{num_features}..-1)"
+            )
+        normalized.append(j)
+    return tuple(normalized)
+
+
+def feature_take_indices(num_features: int, indices: Optional[Union[int, Sequence[int]]] = None) -> Tuple[List[int], int]:
+    """Indices for ``forward_intermediates``: ``None`` means all, an int the last n, a list as given.
+
+    Returns the sorted positive indices and the largest of them (where a forward may stop early).
+    """
+    if indices is None:
+        indices = num_features
+    take = sorted(normalize_out_indices(indices, num_features, "indices"))
+    return take, max(take)
+
+
+class FeatureInfo:
+    """The feature points a model exposes, restricted to ``out_indices``."""
+
+    def __init__(self, feature_info: List[Dict[str, Any]], out_indices: Sequence[int]):
+        prev_reduction = 1
+        for i, fi in enumerate(feature_info):
+            if "num_chs" not in fi or "reduction" not in fi:
+                raise ValueError(f"feature_info[{i}] must have 'num_chs' and 'reduction', got {fi}")
+            if fi["reduction"] < prev_reduction:
+                raise ValueError(f"feature_info reductions must not decrease, got {[f['reduction'] for f in feature_info]}")
+            prev_reduction = fi["reduction"]
+        self.info = feature_info
+        self.out_indices = normalize_out_indices(out_indices, len(feature_info))
+
+    def from_other(self, out_indices: Sequence[int]) -> "FeatureInfo":
+        return FeatureInfo(deepcopy(self.info), out_indices)
+
+    def get(self, key: str, idx: Optional[Union[int, Sequence[int]]] = None) -> Any:
+        if idx is None:
+            return [self.info[i][key] for i in self.out_indices]
+        if isinstance(idx, (tuple, list)):
+            return [self.info[i][key] for i in idx]
+        return self.info[idx][key]
+
+    def get_dicts(self, keys: Optional[Sequence[str]] = None, idx: Optional[Union[int, Sequence[int]]] = None) -> Any:
+        def pick(i: int) -> Dict[str, Any]:
+            return dict(self.info[i]) if keys is None else {k: self.info[i][k] for k in keys}
+
+        if idx is None:
+            return [pick(i) for i in self.out_indices]
+        if isinstance(idx, (tuple, list)):
+            return [pick(i) for i in idx]
+        return pick(idx)
+
+    def channels(self, idx: Optional[Union[int, Sequence[int]]] = None) -> Any:
+        return self.get("num_chs", idx)
+
+    def reduction(self, idx: Optional[Union[int, Sequence[int]]] = None) -> Any:
+        return self.get("reduction", idx)
+
+    def module_name(self, idx: Optional[Union[int, Sequence[int]]] = None) -> Any:
+        return self.get("module", idx)
+
+    def __getitem__(self, item: int) -> Dict[str, Any]:
+        return self.info[item]
+
+    def __len__(self) -> int:
+        return len(self.info)
+
+    def __repr__(self) -> str:
+        return f"FeatureInfo(out_indices={self.out_indices}, channels={self.channels()}, reduction={self.reduction()})"
+
+
+def _named_layers(model: nn.Module, flatten_sequential: bool) -> Iterator[Tuple[str, str, nn.Module]]:
+    """(attribute name, dotted module path, module) for the model's children, in forward order.
+
+    With ``flatten_sequential`` a top-level ``nn.Sequential`` (e.g. ``stages``) is opened one level so
+    each of its children can be a feature point; its attribute name becomes ``stages_0``.
+    """
+    for name, module in model.named_children():
+        if flatten_sequential and isinstance(module, nn.Sequential):
+            for child_name, child in module.named_children():
+                yield f"{name}_{child_name}", f"{name}.{child_name}", child
+        else:
+            yield name, name, module
+
+
+class FeatureDictNet(nn.ModuleDict):
+    """Run the model's children in order and return the maps at the chosen feature points by name."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        out_indices: Sequence[int] = (0, 1, 2, 3, 4),
+        output_fmt: str = "NCHW",
+        feature_concat: bool = False,
+        flatten_sequential: bool = False,
+    ):
+        super().__init__()
+        if output_fmt not in ("NCHW", "NHWC"):
+            raise ValueError(f"output_fmt must be 'NCHW' or 'NHWC', got {output_fmt!r}")
+        self.feature_info = FeatureInfo(model.feature_info, out_indices)
+        self.output_fmt = output_fmt
+        self.concat = feature_concat
+        self.grad_checkpointing = False
+        wanted = {self.feature_info.info[i]["module"]: i for i in self.feature_info.out_indices}
+        self.return_layers: Dict[str, str] = {}
+        layers: "OrderedDict[str, nn.Module]" = OrderedDict()
+        remaining = set(wanted)
+        for attr, path, module in _named_layers(model, flatten_sequential):
+            layers[attr] = module
+            if path in remaining:
+                self.return_layers[attr] = str(wanted[path])
+                remaining.remove(path)
+            if not remaining:
+                break
+        if remaining:
+            raise RuntimeError(
+                f"feature points {sorted(remaining)} are not top-level children of {type(model).__name__}; "
+                "this model needs flatten_sequential=True or a hook-based feature wrapper"
+            )
+        self.update(layers)
+
+    def set_grad_checkpointing(self, enable: bool = True) -> None:
+        self.grad_checkpointing = enable
+
+    def _collect(self, x: torch.Tensor) -> "OrderedDict[str, torch.Tensor]":
+        out: "OrderedDict[str, torch.Tensor]" = OrderedDict()
+        for attr, module in self.items():
+            if self.grad_checkpointing and self.training and not torch.jit.is_scripting():
+                x = torch.utils.checkpoint.checkpoint(module, x, use_reentrant=False)
+            else:
+                x = module(x)
+            if attr in self.return_layers:
+                y = torch.cat(x, 1) if self.concat and isinstance(x, (tuple, list)) else x
+                if self.output_fmt == "NHWC":
+                    y = y.permute(0, 2, 3, 1)
+                out[self.return_layers[attr]] = y
+        return out
+
+    def forward(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        return self._collect(x)
+
+
+class FeatureListNet(FeatureDictNet):
+    """:class:`FeatureDictNet` that returns a list in ``out_indices`` order."""
+
+    def forward(self, x: torch.Tensor) -> List[torch.Tensor]:  # type: ignore[override]
+        return list(self._collect(x).values())
