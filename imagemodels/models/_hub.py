@@ -1,0 +1,163 @@
+"""Fetching weights: Hugging Face Hub repos (``timm/<arch>.<tag>``), URLs and local folders.
+
+The Hub goes through ``huggingface_hub`` so its cache, ``HF_HOME``/``HF_HUB_CACHE`` and
+``HF_HUB_OFFLINE=1`` behave as users expect. A local folder of weights set in
+``IMAGEMODELS_WEIGHTS_DIR`` is looked at first, so a machine with no network still loads by name.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, Optional, Tuple
+
+import torch
+
+from ._helpers import load_state_dict
+
+__all__ = [
+    "load_state_dict_from_hf", "load_state_dict_from_url", "find_local_weights", "load_model_config_from_hf",
+    "load_model_config_from_path", "save_for_hf", "WEIGHT_FILES",
+]
+
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")  # preferred first
+CONFIG_FILE = "config.json"
+WEIGHTS_DIR_ENV = "IMAGEMODELS_WEIGHTS_DIR"
+
+
+def _hf_download(repo_id: str, filename: str, revision: Optional[str] = None, cache_dir: Optional[str] = None) -> str:
+    from huggingface_hub import hf_hub_download
+
+    return hf_hub_download(repo_id, filename, revision=revision, cache_dir=cache_dir)
+
+
+def _split_repo(hf_hub_id: str) -> Tuple[str, Optional[str]]:
+    """``'timm/resnet50.a1_in1k@rev'`` -> repo and revision."""
+    repo, _, revision = hf_hub_id.partition("@")
+    return repo, revision or None
+
+
+def load_state_dict_from_hf(
+    hf_hub_id: str,
+    filename: Optional[str] = None,
+    weights_only: bool = True,
+    cache_dir: Optional[str] = None,
+    revision: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Download (or find in the cache) a repo's weights: safetensors first, then ``pytorch_model.bin``."""
+    from huggingface_hub.utils import EntryNotFoundError, LocalEntryNotFoundError
+
+    repo, rev = _split_repo(hf_hub_id)
+    revision = revision or rev
+    candidates = (filename,) if filename else WEIGHT_FILES
+    errors = []
+    for name in candidates:
+        try:
+            path = _hf_download(repo, name, revision=revision, cache_dir=cache_dir)
+        except (EntryNotFoundError, LocalEntryNotFoundError) as err:
+            errors.append(f"{name}: {type(err).__name__}")
+            continue
+        return load_state_dict(path, use_ema=False, weights_only=weights_only)
+    offline = os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes")
+    hint = (
+        "HF_HUB_OFFLINE is set and the file is not in the local cache: download it once with network access, "
+        f"or point {WEIGHTS_DIR_ENV} / pretrained_cfg_overlay=dict(file=...) at a local copy"
+        if offline else "check the repo name and your network"
+    )
+    raise FileNotFoundError(f"no weights found in Hugging Face Hub repo '{repo}' ({'; '.join(errors)}); {hint}")
+
+
+def load_state_dict_from_url(url: str, cache_dir: Optional[str] = None) -> Dict[str, Any]:
+    model_dir = os.path.join(cache_dir, "checkpoints") if cache_dir else None
+    return torch.hub.load_state_dict_from_url(url, model_dir=model_dir, map_location="cpu", weights_only=True, check_hash=False)
+
+
+def weights_in_folder(folder: str) -> Optional[str]:
+    """The weight file inside a folder (``model.safetensors`` preferred), or None."""
+    for name in WEIGHT_FILES:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def find_local_weights(model_name_with_tag: str) -> Optional[str]:
+    """Weights for ``arch.tag`` in ``$IMAGEMODELS_WEIGHTS_DIR``, as ``<dir>/<arch.tag>/model.safetensors``
+    (the layout of a downloaded Hub repo) or ``<dir>/<arch.tag>.safetensors``."""
+    root = os.environ.get(WEIGHTS_DIR_ENV)
+    if not root:
+        return None
+    folder = os.path.join(root, model_name_with_tag)
+    if os.path.isdir(folder):
+        found = weights_in_folder(folder)
+        if found:
+            return found
+    for ext in (".safetensors", ".bin", ".pth"):
+        path = os.path.join(root, model_name_with_tag + ext)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _read_config(path: str) -> Tuple[Dict[str, Any], str, Dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        config = json.load(f)
+    if "architecture" not in config:
+        raise ValueError(f"{path} has no 'architecture' entry; it is not a model config written by imagemodels or timm")
+    pretrained_cfg = dict(config.get("pretrained_cfg", {}))
+    for key in ("num_classes", "label_names", "label_descriptions"):
+        if key in config:
+            pretrained_cfg[key] = config[key]
+    model_args = dict(config.get("model_args", {}))
+    if "num_classes" in config:
+        model_args.setdefault("num_classes", config["num_classes"])
+    return pretrained_cfg, config["architecture"], model_args
+
+
+def load_model_config_from_hf(hf_hub_id: str, cache_dir: Optional[str] = None) -> Tuple[Dict[str, Any], str, Dict[str, Any]]:
+    """(pretrained cfg, architecture, model args) from a Hub repo's ``config.json``; the cfg points at the repo."""
+    repo, revision = _split_repo(hf_hub_id)
+    path = _hf_download(repo, CONFIG_FILE, revision=revision, cache_dir=cache_dir)
+    pretrained_cfg, arch, model_args = _read_config(path)
+    pretrained_cfg["hf_hub_id"] = hf_hub_id
+    pretrained_cfg["source"] = "hf-hub"
+    return pretrained_cfg, arch, model_args
+
+
+def load_model_config_from_path(folder: str) -> Tuple[Dict[str, Any], str, Dict[str, Any]]:
+    """Same as :func:`load_model_config_from_hf` for a local folder holding config.json and weights."""
+    config_path = os.path.join(folder, CONFIG_FILE)
+    if not os.path.isfile(config_path):
+        raise FileNotFoundError(f"'{folder}' has no {CONFIG_FILE}; write one with imagemodels.models.save_for_hf(model, folder)")
+    pretrained_cfg, arch, model_args = _read_config(config_path)
+    weights = weights_in_folder(folder)
+    if weights is None:
+        raise FileNotFoundError(f"'{folder}' has no {' or '.join(WEIGHT_FILES)}")
+    pretrained_cfg["file"] = weights
+    pretrained_cfg["source"] = "file"
+    return pretrained_cfg, arch, model_args
+
+
+def save_for_hf(model: torch.nn.Module, save_directory: str, model_args: Optional[Dict[str, Any]] = None) -> None:
+    """Write ``config.json`` and ``model.safetensors`` in the Hub repo layout the reference uses."""
+    from safetensors.torch import save_file
+
+    folder = Path(save_directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg = getattr(model, "pretrained_cfg", None)
+    cfg_dict = cfg.to_dict(remove_source=True) if hasattr(cfg, "to_dict") else dict(cfg or {})
+    arch = cfg_dict.pop("architecture", None) or type(model).__name__.lower()
+    cfg_dict.pop("tag", None)
+    num_classes = getattr(model, "num_classes", cfg_dict.get("num_classes"))
+    cfg_dict["num_classes"] = num_classes
+    config = {"architecture": arch, "num_classes": num_classes, "num_features": getattr(model, "num_features", None),
+              "pretrained_cfg": cfg_dict}
+    if model_args:
+        config["model_args"] = model_args
+    tensors = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+    tmp = folder / "model.safetensors.tmp"
+    save_file(tensors, str(tmp))
+    os.replace(tmp, folder / "model.safetensors")  # atomic: a crash never leaves half a file
+    tmp_cfg = folder / "config.json.tmp"
+    tmp_cfg.write_text(json.dumps(config, indent=2, default=list), encoding="utf-8")
+    os.replace(tmp_cfg, folder / CONFIG_FILE)
