@@ -8,7 +8,7 @@ from .adaptive_avgmax_pool import (
     AdaptiveAvgMaxPool2d, AdaptiveCatAvgMaxPool2d, SelectAdaptivePool2d, adaptive_avgmax_pool2d,
     adaptive_catavgmax_pool2d, select_adaptive_pool2d,
 )
-from .blur_pool import BlurPool2d, create_aa
+from .blur_pool import BlurPool2d, create_aa, get_aa_layer
 from .classifier import ClassifierHead, create_classifier
 from .create_act import create_act_layer, get_act_layer
 from .create_attn import create_attn, get_attn
@@ -24,7 +24,7 @@ from .weight_init import trunc_normal_
 __all__ = [
     "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
     "adaptive_catavgmax_pool2d", "select_adaptive_pool2d",
-    "BlurPool2d", "create_aa",
+    "BlurPool2d", "create_aa", "get_aa_layer",
     "ClassifierHead", "create_classifier",
     "create_act_layer", "get_act_layer",
     "create_attn", "get_attn",

@@ -14,7 +14,7 @@ from torch import nn
 
 from .padding import get_padding
 
-__all__ = ["BlurPool2d", "create_aa"]
+__all__ = ["BlurPool2d", "create_aa", "get_aa_layer"]
 
 
 def _binomial_filter(filt_size: int) -> torch.Tensor:
@@ -61,7 +61,8 @@ _AA_LAYERS = {
 }
 
 
-def _get_aa_layer(aa_layer: Union[str, Callable[..., nn.Module]]) -> Callable[..., nn.Module]:
+def get_aa_layer(aa_layer: Union[str, Callable[..., nn.Module]]) -> Callable[..., nn.Module]:
+    """The anti-aliasing class for a name ('avg', 'blur', 'blurpc'); classes pass through."""
     if not isinstance(aa_layer, str):
         return aa_layer
     key = aa_layer.lower()
@@ -83,7 +84,7 @@ def create_aa(
     """
     if not aa_layer or not enable:
         return noop() if noop is not None else None
-    aa_layer = _get_aa_layer(aa_layer)
+    aa_layer = get_aa_layer(aa_layer)
     if isinstance(aa_layer, type) and issubclass(aa_layer, nn.AvgPool2d):
         return aa_layer(kernel_size=stride, stride=stride)
     return aa_layer(channels=channels, stride=stride)
