@@ -38,7 +38,7 @@ from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
 from ._registry import register_variants
-from ._resnet_pruned import PRUNED_BLOCK_WIDTHS
+from ._resnet_pruned import PRUNED_BLOCK_WIDTHS as _PRUNED
 
 __all__ = ["ResNet", "BasicBlock", "Bottleneck"]
 
@@ -347,7 +347,10 @@ class ResNet(nn.Module):
                 f"and {len(block_fns)}"
             )
         if block_widths is not None and [len(s) for s in block_widths] != list(layers):
-            raise ValueError(f"block_widths must have one entry per block, {list(layers)} per stage, got {[len(s) for s in block_widths]}")
+            raise ValueError(
+                f"block_widths must have one entry per block, {list(layers)} per stage, "
+                f"got {[len(s) for s in block_widths]}"
+            )
 
         # strings become classes here, once: the blocks only ever see classes
         act_layer = get_act_layer(act_layer)
@@ -410,7 +413,9 @@ class ResNet(nn.Module):
         self.init_weights(zero_init_last=zero_init_last)
 
     @staticmethod
-    def _stem_pool(inplanes: int, replace_stem_pool: bool, aa_layer: Optional[LayerFn], act_layer: LayerFn, norm_layer: LayerFn) -> nn.Module:
+    def _stem_pool(
+        inplanes: int, replace_stem_pool: bool, aa_layer: Optional[LayerFn], act_layer: LayerFn, norm_layer: LayerFn,
+    ) -> nn.Module:
         """The stem's stride-2 step: max pool, a strided conv (ResNet-RS), or an anti-aliased version of either."""
         if replace_stem_pool:
             layers = [nn.Conv2d(inplanes, inplanes, 3, stride=1 if aa_layer else 2, padding=1, bias=False)]
@@ -497,7 +502,9 @@ class ResNet(nn.Module):
             return intermediates
         return x, intermediates
 
-    def prune_intermediate_layers(self, indices: Union[int, List[int]] = 1, prune_norm: bool = False, prune_head: bool = True) -> List[int]:
+    def prune_intermediate_layers(
+        self, indices: Union[int, List[int]] = 1, prune_norm: bool = False, prune_head: bool = True,
+    ) -> List[int]:
         """Drop the stages after the last of ``indices`` (and the head), for feature extraction."""
         take_indices, max_index = feature_take_indices(5, indices)
         for name in ("layer1", "layer2", "layer3", "layer4")[max_index:]:
@@ -579,11 +586,11 @@ RESNETS: Dict[str, Dict[str, Any]] = {
     "ecaresnetlight": dict(block=_BN, layers=(1, 1, 11, 3), stem_width=32, avg_down=True, attn_layer="eca"),
     "ecaresnet50d": dict(block=_BN, layers=(3, 4, 6, 3), attn_layer="eca", **_D),
     "ecaresnet50d_pruned": dict(
-        block=_BN, layers=(3, 4, 6, 3), attn_layer="eca", block_widths=PRUNED_BLOCK_WIDTHS["ecaresnet50d_pruned"], **_D),
+        block=_BN, layers=(3, 4, 6, 3), attn_layer="eca", block_widths=_PRUNED["ecaresnet50d_pruned"], **_D),
     "ecaresnet50t": dict(block=_BN, layers=(3, 4, 6, 3), attn_layer="eca", **_T),
     "ecaresnet101d": dict(block=_BN, layers=(3, 4, 23, 3), attn_layer="eca", **_D),
     "ecaresnet101d_pruned": dict(
-        block=_BN, layers=(3, 4, 23, 3), attn_layer="eca", block_widths=PRUNED_BLOCK_WIDTHS["ecaresnet101d_pruned"], **_D),
+        block=_BN, layers=(3, 4, 23, 3), attn_layer="eca", block_widths=_PRUNED["ecaresnet101d_pruned"], **_D),
     "ecaresnet200d": dict(block=_BN, layers=(3, 24, 36, 3), attn_layer="eca", **_D),
     "ecaresnet269d": dict(block=_BN, layers=(3, 30, 48, 8), attn_layer="eca", **_D),
     "ecaresnext26t_32x4d": dict(block=_BN, layers=(2, 2, 2, 2), attn_layer="eca", **_X32x4, **_T),
@@ -626,7 +633,9 @@ RESNETS: Dict[str, Dict[str, Any]] = {
     "resnetrs270": dict(block=_BN, layers=(4, 29, 53, 4), **_RS),
     "resnetrs350": dict(block=_BN, layers=(4, 36, 72, 4), **_RS),
     "resnetrs420": dict(block=_BN, layers=(4, 44, 87, 4), **_RS),
-    "test_resnet": dict(block=(_B, _B, _BN, _B), layers=(1, 1, 1, 1), channels=(32, 48, 48, 96), stem_width=16, stem_type="deep", avg_down=True),
+    "test_resnet": dict(
+        block=(_B, _B, _BN, _B), layers=(1, 1, 1, 1), channels=(32, 48, 48, 96), stem_width=16, stem_type="deep",
+        avg_down=True),
 }
 
 
@@ -661,7 +670,8 @@ _rsb = partial(_cfg, interpolation="bicubic", crop_pct=0.95, test_input_size=(3,
 _rsb_a3 = partial(_cfg, interpolation="bicubic", input_size=(3, 160, 160), crop_pct=0.95, test_input_size=(3, 224, 224),
                   test_crop_pct=0.95, origin_url=_TIMM_ORIGIN, paper_ids=_RSB_PAPER)
 # other timm-trained weights
-_timm = partial(_cfg, interpolation="bicubic", test_input_size=(3, 288, 288), test_crop_pct=0.95, origin_url=_TIMM_ORIGIN)
+_timm = partial(_cfg, interpolation="bicubic", test_input_size=(3, 288, 288), test_crop_pct=0.95,
+                origin_url=_TIMM_ORIGIN)
 _timm_full = partial(_cfg, interpolation="bicubic", crop_pct=0.95, test_input_size=(3, 288, 288), test_crop_pct=1.0,
                      origin_url=_TIMM_ORIGIN)
 # torchvision's original (V1) and improved-recipe (V2) weights
@@ -669,12 +679,17 @@ _tv = partial(_cfg, license="bsd-3-clause", origin_url="https://github.com/pytor
 _tv2 = partial(_tv, input_size=(3, 176, 176), test_input_size=(3, 224, 224), test_crop_pct=0.965)
 _gluon = partial(_cfg, interpolation="bicubic", origin_url="https://cv.gluon.ai/model_zoo/classification.html")
 # Facebook's semi-/weakly-supervised (non-commercial) weights
-_fb_ssl = partial(_cfg, license="cc-by-nc-4.0", origin_url="https://github.com/facebookresearch/semi-supervised-ImageNet1K-models")
+_fb_ssl = partial(_cfg, license="cc-by-nc-4.0",
+                  origin_url="https://github.com/facebookresearch/semi-supervised-ImageNet1K-models")
 _fb_wsl = partial(_cfg, license="cc-by-nc-4.0", origin_url="https://github.com/facebookresearch/WSL-Images")
 
 RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
-    "resnet10t.c3_in1k": _timm(_TIMM_RELEASES + "v0.1-rsb-weights/resnet10t_176_c3-f3215ab1.pth", input_size=(3, 176, 176), test_input_size=(3, 224, 224)),
-    "resnet14t.c3_in1k": _timm(_TIMM_RELEASES + "v0.1-rsb-weights/resnet14t_176_c3-c4ed2c37.pth", input_size=(3, 176, 176), test_input_size=(3, 224, 224)),
+    "resnet10t.c3_in1k": _timm(
+        _TIMM_RELEASES + "v0.1-rsb-weights/resnet10t_176_c3-f3215ab1.pth", input_size=(3, 176, 176),
+        test_input_size=(3, 224, 224)),
+    "resnet14t.c3_in1k": _timm(
+        _TIMM_RELEASES + "v0.1-rsb-weights/resnet14t_176_c3-c4ed2c37.pth", input_size=(3, 176, 176),
+        test_input_size=(3, 224, 224)),
     "resnet18.a1_in1k": _rsb(_HF_RELEASES + "v0.1-rsb-weights/resnet18_a1_0-d63eafa0.pth"),
     "resnet18.a2_in1k": _rsb(_HF_RELEASES + "v0.1-rsb-weights/resnet18_a2_0-b61bd467.pth"),
     "resnet18.a3_in1k": _rsb_a3(_HF_RELEASES + "v0.1-rsb-weights/resnet18_a3_0-40c531c8.pth"),
@@ -694,9 +709,13 @@ RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
     "resnet34d.ra2_in1k": _timm(_TIMM_RELEASES + "v0.1-weights/resnet34d_ra2-f8dcfcaf.pth"),
     "resnet26.bt_in1k": _timm(_TIMM_RELEASES + "v0.1-weights/resnet26-9aa10e23.pth"),
     "resnet26d.bt_in1k": _timm(_TIMM_RELEASES + "v0.1-weights/resnet26d-69e92c46.pth"),
-    "resnet26t.ra2_in1k": _timm_full(_TIMM_RELEASES + "v0.1-attn-weights/resnet26t_256_ra2-6f6fa748.pth", input_size=(3, 256, 256), crop_pct=0.94, test_input_size=(3, 320, 320)),
+    "resnet26t.ra2_in1k": _timm_full(
+        _TIMM_RELEASES + "v0.1-attn-weights/resnet26t_256_ra2-6f6fa748.pth", input_size=(3, 256, 256), crop_pct=0.94,
+        test_input_size=(3, 320, 320)),
     "resnet50.a1_in1k": _rsb(_TIMM_RELEASES + "v0.1-rsb-weights/resnet50_a1_0-14fe96d1.pth"),
-    "resnet50.a1h_in1k": _rsb(_HF_RELEASES + "v0.1-rsb-weights/resnet50_a1h2_176-001a1197.pth", input_size=(3, 176, 176), crop_pct=0.9, test_input_size=(3, 224, 224)),
+    "resnet50.a1h_in1k": _rsb(
+        _HF_RELEASES + "v0.1-rsb-weights/resnet50_a1h2_176-001a1197.pth", input_size=(3, 176, 176), crop_pct=0.9,
+        test_input_size=(3, 224, 224)),
     "resnet50.a2_in1k": _rsb(_HF_RELEASES + "v0.1-rsb-weights/resnet50_a2_0-a2746f79.pth"),
     "resnet50.a3_in1k": _rsb_a3(_HF_RELEASES + "v0.1-rsb-weights/resnet50_a3_0-59cae1ef.pth"),
     "resnet50.b1k_in1k": _rsb(_HF_RELEASES + "v0.1-rsb-weights/resnet50_b1k-532a802a.pth"),
@@ -710,7 +729,8 @@ RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
     "resnet50.bt_in1k": _timm(_HF_RELEASES + "v0.1-weights/rw_resnet50-86acaeed.pth"),
     "resnet50.tv_in1k": _tv(_TV_URL + "resnet50-0676ba61.pth", top1=76.13),
     "resnet50.tv2_in1k": _tv2(_TV_URL + "resnet50-11ad3fa6.pth", top1=80.858),
-    "resnet50.bamboo": _cfg(interpolation="bicubic", crop_pct=1.0, num_classes=0, origin_url="https://github.com/ZhangYuanhan-AI/Bamboo", paper_ids="arXiv:2203.07845"),
+    "resnet50.bamboo": _cfg(interpolation="bicubic", crop_pct=1.0, num_classes=0, license=None,
+                            origin_url="https://github.com/ZhangYuanhan-AI/Bamboo", paper_ids="arXiv:2203.07845"),
     "resnet50.fb_ssl_yfcc100m_ft_in1k": _fb_ssl(_FB_URL + "semi_supervised_resnet50-08389792.pth"),
     "resnet50.fb_swsl_ig1b_ft_in1k": _fb_ssl(_FB_URL + "semi_weakly_supervised_resnet50-16a12f1b.pth"),
     "resnet50.gluon_in1k": _gluon(_GLUON_URL + "gluon_resnet50_v1b-0ebe02e2.pth"),
@@ -728,7 +748,9 @@ RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
     "resnet101.tv_in1k": _tv(_TV_URL + "resnet101-63fe2227.pth", top1=77.374),
     "resnet101.tv2_in1k": _tv2(_TV_URL + "resnet101-cd907fc2.pth", top1=81.886),
     "resnet101.gluon_in1k": _gluon(_GLUON_URL + "gluon_resnet101_v1b-3b017079.pth"),
-    "resnet101d.ra2_in1k": _timm_full(_TIMM_RELEASES + "v0.1-weights/resnet101d_ra2-2803ffab.pth", input_size=(3, 256, 256), test_input_size=(3, 320, 320)),
+    "resnet101d.ra2_in1k": _timm_full(
+        _TIMM_RELEASES + "v0.1-weights/resnet101d_ra2-2803ffab.pth", input_size=(3, 256, 256),
+        test_input_size=(3, 320, 320)),
     "resnet101d.gluon_in1k": _gluon(_GLUON_URL + "gluon_resnet101_v1d-0f9c8644.pth"),
     "resnet152.a1h_in1k": _rsb(_TIMM_RELEASES + "v0.1-rsb-weights/resnet152_a1h-dc400468.pth"),
     "resnet152.a1_in1k": _rsb(_HF_RELEASES + "v0.1-rsb-weights/resnet152_a1_0-2eee8a7a.pth"),
@@ -737,10 +759,14 @@ RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
     "resnet152.tv_in1k": _tv(_TV_URL + "resnet152-394f9c45.pth", top1=78.312),
     "resnet152.tv2_in1k": _tv2(_TV_URL + "resnet152-f82ba261.pth", top1=82.284),
     "resnet152.gluon_in1k": _gluon(_GLUON_URL + "gluon_resnet152_v1b-c1edb0dd.pth"),
-    "resnet152d.ra2_in1k": _timm_full(_TIMM_RELEASES + "v0.1-weights/resnet152d_ra2-5cac0439.pth", input_size=(3, 256, 256), test_input_size=(3, 320, 320)),
+    "resnet152d.ra2_in1k": _timm_full(
+        _TIMM_RELEASES + "v0.1-weights/resnet152d_ra2-5cac0439.pth", input_size=(3, 256, 256),
+        test_input_size=(3, 320, 320)),
     "resnet152d.gluon_in1k": _gluon(_GLUON_URL + "gluon_resnet152_v1d-bd354e12.pth"),
     "resnet200.untrained": _timm(hf_hub_id=None),
-    "resnet200d.ra2_in1k": _timm_full(_TIMM_RELEASES + "v0.1-weights/resnet200d_ra2-bdba9bf9.pth", input_size=(3, 256, 256), test_input_size=(3, 320, 320)),
+    "resnet200d.ra2_in1k": _timm_full(
+        _TIMM_RELEASES + "v0.1-weights/resnet200d_ra2-bdba9bf9.pth", input_size=(3, 256, 256),
+        test_input_size=(3, 320, 320)),
     "wide_resnet50_2.racm_in1k": _timm(_TIMM_RELEASES + "v0.1-weights/wide_resnet50_racm-8234f177.pth"),
     "wide_resnet50_2.tv_in1k": _tv(_TV_URL + "wide_resnet50_2-95faca4d.pth", top1=78.468),
     "wide_resnet50_2.tv2_in1k": _tv2(_TV_URL + "wide_resnet50_2-9ba9bcbe.pth", top1=81.602),
@@ -774,18 +800,26 @@ RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
     "resnext101_32x16d.fb_ssl_yfcc100m_ft_in1k": _fb_ssl(_FB_URL + "semi_supervised_resnext101_32x16-15fffa57.pth"),
     "resnext101_32x16d.fb_swsl_ig1b_ft_in1k": _fb_ssl(_FB_URL + "semi_weakly_supervised_resnext101_32x16-f3559a9c.pth"),
     "resnext101_32x32d.fb_wsl_ig1b_ft_in1k": _fb_wsl(_TV_URL + "ig_resnext101_32x32-e4b90b00.pth"),
-    "ecaresnet26t.ra2_in1k": _timm(_TIMM_RELEASES + "v0.1-weights/ecaresnet26t_ra2-46609757.pth", input_size=(3, 256, 256), test_input_size=(3, 320, 320)),
+    "ecaresnet26t.ra2_in1k": _timm(
+        _TIMM_RELEASES + "v0.1-weights/ecaresnet26t_ra2-46609757.pth", input_size=(3, 256, 256),
+        test_input_size=(3, 320, 320)),
     "ecaresnetlight.miil_in1k": _timm(_TIMM_RELEASES + "v0.1-tresnet/ecaresnetlight-75a9c627.pth", origin_url=None),
     "ecaresnet50d.miil_in1k": _timm(_TIMM_RELEASES + "v0.1-tresnet/ecaresnet50d-93c81e3b.pth", origin_url=None),
-    "ecaresnet50d_pruned.miil_in1k": _timm(_TIMM_RELEASES + "v0.1-tresnet/ecaresnet50d_p-e4fa23c2.pth", origin_url=None),
-    "ecaresnet50t.ra2_in1k": _timm(_TIMM_RELEASES + "v0.1-weights/ecaresnet50t_ra2-f7ac63c4.pth", input_size=(3, 256, 256), test_input_size=(3, 320, 320), origin_url=None),
+    "ecaresnet50d_pruned.miil_in1k": _timm(
+        _TIMM_RELEASES + "v0.1-tresnet/ecaresnet50d_p-e4fa23c2.pth", origin_url=None),
+    "ecaresnet50t.ra2_in1k": _timm(
+        _TIMM_RELEASES + "v0.1-weights/ecaresnet50t_ra2-f7ac63c4.pth", input_size=(3, 256, 256),
+        test_input_size=(3, 320, 320), origin_url=None),
     "ecaresnet50t.a1_in1k": _rsb(_HF_RELEASES + "v0.1-rsb-weights/ecaresnet50t_a1_0-99bd76a8.pth"),
     "ecaresnet50t.a2_in1k": _rsb(_HF_RELEASES + "v0.1-rsb-weights/ecaresnet50t_a2_0-b1c7b745.pth"),
     "ecaresnet50t.a3_in1k": _rsb_a3(_HF_RELEASES + "v0.1-rsb-weights/ecaresnet50t_a3_0-8cc311f1.pth"),
     "ecaresnet101d.miil_in1k": _timm(_TIMM_RELEASES + "v0.1-tresnet/ecaresnet101d-153dad65.pth", origin_url=None),
-    "ecaresnet101d_pruned.miil_in1k": _timm(_TIMM_RELEASES + "v0.1-tresnet/ecaresnet101d_p-9e74cb91.pth", origin_url=None),
+    "ecaresnet101d_pruned.miil_in1k": _timm(
+        _TIMM_RELEASES + "v0.1-tresnet/ecaresnet101d_p-9e74cb91.pth", origin_url=None),
     "ecaresnet200d.untrained": _timm(input_size=(3, 256, 256), crop_pct=0.95, hf_hub_id=None),
-    "ecaresnet269d.ra2_in1k": _timm_full(_TIMM_RELEASES + "v0.1-weights/ecaresnet269d_320_ra2-7baa55cb.pth", input_size=(3, 320, 320), test_input_size=(3, 352, 352)),
+    "ecaresnet269d.ra2_in1k": _timm_full(
+        _TIMM_RELEASES + "v0.1-weights/ecaresnet269d_320_ra2-7baa55cb.pth", input_size=(3, 320, 320),
+        test_input_size=(3, 352, 352)),
     "ecaresnext26t_32x4d.untrained": _cfg(interpolation="bicubic", hf_hub_id=None),
     "ecaresnext50t_32x4d.untrained": _cfg(interpolation="bicubic", hf_hub_id=None),
     "seresnet18.untrained": _timm(hf_hub_id=None),
@@ -797,7 +831,9 @@ RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
     "seresnet50t.untrained": _timm(hf_hub_id=None),
     "seresnet101.untrained": _timm(hf_hub_id=None),
     "seresnet152.untrained": _timm(hf_hub_id=None),
-    "seresnet152d.ra2_in1k": _timm_full(_TIMM_RELEASES + "v0.1-weights/seresnet152d_ra2-04464dd2.pth", input_size=(3, 256, 256), test_input_size=(3, 320, 320)),
+    "seresnet152d.ra2_in1k": _timm_full(
+        _TIMM_RELEASES + "v0.1-weights/seresnet152d_ra2-04464dd2.pth", input_size=(3, 256, 256),
+        test_input_size=(3, 320, 320)),
     "seresnet200d.untrained": _timm(input_size=(3, 256, 256), hf_hub_id=None),
     "seresnet269d.untrained": _timm(input_size=(3, 256, 256), hf_hub_id=None),
     "seresnext26d_32x4d.bt_in1k": _timm(_TIMM_RELEASES + "v0.1-weights/seresnext26d_32x4d-80fa48a3.pth"),
@@ -818,7 +854,8 @@ RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
     "seresnextaa101d_32x8d.sw_in12k": _timm_full(num_classes=11821),
     "seresnextaa101d_32x8d.ah_in1k": _rsb(_TIMM_RELEASES + "v0.1-tpu-weights/seresnextaa101d_32x8d_ah-83c8ae12.pth"),
     "seresnextaa201d_32x8d.sw_in12k_ft_in1k_384": _cfg(input_size=(3, 384, 384), crop_pct=1.0, interpolation="bicubic"),
-    "seresnextaa201d_32x8d.sw_in12k": _timm_full(num_classes=11821, input_size=(3, 320, 320), test_input_size=(3, 384, 384), origin_url=None),
+    "seresnextaa201d_32x8d.sw_in12k": _timm_full(
+        num_classes=11821, input_size=(3, 320, 320), test_input_size=(3, 384, 384), origin_url=None),
     "resnetblur18.untrained": _timm(hf_hub_id=None),
     "resnetblur50.bt_in1k": _timm(_TIMM_RELEASES + "v0.1-weights/resnetblur50-84f4748f.pth"),
     "resnetblur50d.untrained": _timm(hf_hub_id=None),
@@ -826,13 +863,27 @@ RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
     "resnetaa34d.untrained": _timm(hf_hub_id=None),
     "resnetaa50.a1h_in1k": _rsb(_TIMM_RELEASES + "v0.1-rsb-weights/resnetaa50_a1h-4cf422b3.pth"),
     "seresnetaa50d.untrained": _timm(hf_hub_id=None),
-    "resnetrs50.tf_in1k": _cfg(_TIMM_RELEASES + "v0.1-rs-weights/resnetrs50_ema-6b53758b.pth", input_size=(3, 160, 160), crop_pct=0.91, interpolation="bicubic", test_input_size=(3, 224, 224)),
-    "resnetrs101.tf_in1k": _cfg(_TIMM_RELEASES + "v0.1-rs-weights/resnetrs101_i192_ema-1509bbf6.pth", input_size=(3, 192, 192), crop_pct=0.94, interpolation="bicubic", test_input_size=(3, 288, 288)),
-    "resnetrs152.tf_in1k": _cfg(_TIMM_RELEASES + "v0.1-rs-weights/resnetrs152_i256_ema-a9aff7f9.pth", input_size=(3, 256, 256), crop_pct=1.0, interpolation="bicubic", test_input_size=(3, 320, 320)),
-    "resnetrs200.tf_in1k": _cfg(_TIMM_RELEASES + "v0.1-tpu-weights/resnetrs200_c-6b698b88.pth", input_size=(3, 256, 256), crop_pct=1.0, interpolation="bicubic", test_input_size=(3, 320, 320)),
-    "resnetrs270.tf_in1k": _cfg(_TIMM_RELEASES + "v0.1-rs-weights/resnetrs270_ema-b40e674c.pth", input_size=(3, 256, 256), crop_pct=1.0, interpolation="bicubic", test_input_size=(3, 352, 352)),
-    "resnetrs350.tf_in1k": _cfg(_TIMM_RELEASES + "v0.1-rs-weights/resnetrs350_i256_ema-5a1aa8f1.pth", input_size=(3, 288, 288), crop_pct=1.0, interpolation="bicubic", test_input_size=(3, 384, 384)),
-    "resnetrs420.tf_in1k": _cfg(_TIMM_RELEASES + "v0.1-rs-weights/resnetrs420_ema-972dee69.pth", input_size=(3, 320, 320), crop_pct=1.0, interpolation="bicubic", test_input_size=(3, 416, 416)),
+    "resnetrs50.tf_in1k": _cfg(
+        _TIMM_RELEASES + "v0.1-rs-weights/resnetrs50_ema-6b53758b.pth", input_size=(3, 160, 160), crop_pct=0.91,
+        interpolation="bicubic", test_input_size=(3, 224, 224)),
+    "resnetrs101.tf_in1k": _cfg(
+        _TIMM_RELEASES + "v0.1-rs-weights/resnetrs101_i192_ema-1509bbf6.pth", input_size=(3, 192, 192),
+        crop_pct=0.94, interpolation="bicubic", test_input_size=(3, 288, 288)),
+    "resnetrs152.tf_in1k": _cfg(
+        _TIMM_RELEASES + "v0.1-rs-weights/resnetrs152_i256_ema-a9aff7f9.pth", input_size=(3, 256, 256), crop_pct=1.0,
+        interpolation="bicubic", test_input_size=(3, 320, 320)),
+    "resnetrs200.tf_in1k": _cfg(
+        _TIMM_RELEASES + "v0.1-tpu-weights/resnetrs200_c-6b698b88.pth", input_size=(3, 256, 256), crop_pct=1.0,
+        interpolation="bicubic", test_input_size=(3, 320, 320)),
+    "resnetrs270.tf_in1k": _cfg(
+        _TIMM_RELEASES + "v0.1-rs-weights/resnetrs270_ema-b40e674c.pth", input_size=(3, 256, 256), crop_pct=1.0,
+        interpolation="bicubic", test_input_size=(3, 352, 352)),
+    "resnetrs350.tf_in1k": _cfg(
+        _TIMM_RELEASES + "v0.1-rs-weights/resnetrs350_i256_ema-5a1aa8f1.pth", input_size=(3, 288, 288), crop_pct=1.0,
+        interpolation="bicubic", test_input_size=(3, 384, 384)),
+    "resnetrs420.tf_in1k": _cfg(
+        _TIMM_RELEASES + "v0.1-rs-weights/resnetrs420_ema-972dee69.pth", input_size=(3, 320, 320), crop_pct=1.0,
+        interpolation="bicubic", test_input_size=(3, 416, 416)),
     "resnet50c.gluon_in1k": _gluon(_GLUON_URL + "gluon_resnet50_v1c-48092f55.pth"),
     "resnet101c.gluon_in1k": _gluon(_GLUON_URL + "gluon_resnet101_v1c-1f26822a.pth"),
     "resnet152c.gluon_in1k": _gluon(_GLUON_URL + "gluon_resnet152_v1c-a3bb0b98.pth"),
