@@ -1,7 +1,6 @@
 """Normalization layers and the lookup that turns norm names into classes."""
 from __future__ import annotations
 
-import functools
 from typing import Any, Callable, Optional, Type, Union
 
 from torch import nn
