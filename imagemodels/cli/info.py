@@ -34,10 +34,11 @@ def _feature_rows(model) -> List[Dict[str, Any]]:
 
 def gather_info(name: str) -> Dict[str, Any]:
     """Everything ``info`` shows, as plain JSON-able data. Builds the model without weights."""
+    full, cfg, cfgs = _resolve_tag(name)  # an unknown name fails here, before torch is imported
+
     from ..models import create_model
     from ..utils.complexity import measure_model
 
-    full, cfg, cfgs = _resolve_tag(name)
     input_size = tuple(cfg.input_size)
     model, params, macs = measure_model(lambda: create_model(full), input_size)
     return {
