@@ -1,0 +1,181 @@
+"""The parity harness: our model against the reference library's model of the same name.
+
+A family gets covered by registering its models; nothing here names a family except
+``FAST_TIER`` (which variants run on every push) — one line per reference module.
+
+For a name both libraries know, :func:`check_parity` builds both, loads the reference
+``state_dict`` into ours with ``strict=True`` (after randomising the norm statistics so that
+eps or momentum mistakes show), and compares parameter counts, ``forward``,
+``forward_features``, ``forward_intermediates`` and ``features_only`` outputs.
+Models over ``META_ONLY_PARAMS`` parameters are compared by key names and shapes built on
+the meta device, since a forward pass does not fit this machine.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+import torch
+
+import imagemodels
+
+ATOL = 1e-4
+META_ONLY_PARAMS = 1_000_000_000
+FAST_SIZE = 64
+
+# Variants run on every push: per reference module, the cheapest names that together touch every
+# structural option of the family. Modules not listed run their smallest variant.
+FAST_TIER: Dict[str, List[str]] = {
+    "resnet": [
+        "resnet10t", "resnet18", "resnet18d", "resnet26t", "resnet50", "resnet50c", "resnet50s",
+        "resnet50_gn", "resnetaa34d", "resnetblur18", "seresnet18", "ecaresnet26t", "ecaresnetlight",
+        "ecaresnet50d_pruned", "resnext50_32x4d", "seresnext26d_32x4d", "resnetrs50", "test_resnet",
+    ],
+}
+
+
+def reference():
+    import timm  # the oracle; only tests import it
+
+    return timm
+
+
+@functools.lru_cache(maxsize=None)
+def shared_names() -> Tuple[str, ...]:
+    """Names both libraries register, in our natural order."""
+    timm = reference()
+    theirs = set(timm.list_models())
+    return tuple(n for n in imagemodels.list_models() if n in theirs)
+
+
+@functools.lru_cache(maxsize=None)
+def meta_param_count(name: str) -> int:
+    with torch.device("meta"):
+        model = reference().create_model(name)
+    return sum(p.numel() for p in model.parameters())
+
+
+def fast_names() -> List[str]:
+    """The fast tier: FAST_TIER rows, plus the smallest variant of every other shared module."""
+    timm = reference()
+    ours = set(shared_names())
+    picked: List[str] = []
+    for module in imagemodels.list_modules():
+        names = [n for n in imagemodels.list_models(module=module) if n in ours]
+        if not names:
+            continue
+        if module in FAST_TIER:
+            picked += [n for n in FAST_TIER[module] if n in ours]
+        else:
+            picked.append(min(names, key=meta_param_count))
+    return picked
+
+
+def randomise_norm_stats(state_dict: Dict[str, torch.Tensor], seed: int = 0) -> Dict[str, torch.Tensor]:
+    """Give every norm layer non-trivial statistics and affine values, so eps/momentum/affine
+    mistakes change the outputs instead of hiding behind mean 0 / var 1 / weight 1 / bias 0."""
+    gen = torch.Generator().manual_seed(seed)
+    out = {}
+    for key, value in state_dict.items():
+        if not value.is_floating_point():
+            out[key] = value
+        elif key.endswith("running_var"):
+            out[key] = torch.rand(value.shape, generator=gen) + 0.5
+        elif key.endswith("running_mean"):
+            out[key] = torch.randn(value.shape, generator=gen) * 0.1
+        else:
+            out[key] = value
+    return out
+
+
+def input_size_for(name: str, fast: bool) -> Tuple[int, int, int]:
+    cfg = imagemodels.get_pretrained_cfg(name)
+    size = tuple(cfg.input_size)
+    if fast and not cfg.fixed_input_size:
+        return (size[0], FAST_SIZE, FAST_SIZE)
+    return size
+
+
+@dataclass
+class ParityReport:
+    name: str
+    params: int
+    max_diff: Dict[str, float]
+
+    def worst(self) -> float:
+        return max(self.max_diff.values(), default=0.0)
+
+
+def _max_diff(a, b, what: str) -> float:
+    if isinstance(a, (list, tuple)):
+        if len(a) != len(b):
+            raise AssertionError(f"{what}: {len(a)} outputs vs reference {len(b)}")
+        return max((_max_diff(x, y, f"{what}[{i}]") for i, (x, y) in enumerate(zip(a, b))), default=0.0)
+    if a.shape != b.shape:
+        raise AssertionError(f"{what}: shape {tuple(a.shape)} vs reference {tuple(b.shape)}")
+    return (a.float() - b.float()).abs().max().item()
+
+
+def check_meta(name: str) -> ParityReport:
+    """Key names and shapes only, both models built on the meta device."""
+    with torch.device("meta"):
+        ref = reference().create_model(name)
+        ours = imagemodels.create_model(name)
+    ref_shapes = {k: tuple(v.shape) for k, v in ref.state_dict().items()}
+    our_shapes = {k: tuple(v.shape) for k, v in ours.state_dict().items()}
+    if ref_shapes != our_shapes:
+        missing = sorted(set(ref_shapes) - set(our_shapes))[:10]
+        extra = sorted(set(our_shapes) - set(ref_shapes))[:10]
+        bad = [k for k in ref_shapes if k in our_shapes and ref_shapes[k] != our_shapes[k]][:10]
+        raise AssertionError(f"{name}: state_dict differs; missing {missing}, unexpected {extra}, shapes {bad}")
+    return ParityReport(name, sum(p.numel() for p in ours.parameters()), {})
+
+
+@torch.no_grad()
+def check_parity(name: str, fast: bool = True, batch: int = 2, seed: int = 0) -> ParityReport:
+    """Raise AssertionError naming what differs; return the measured differences."""
+    if meta_param_count(name) > META_ONLY_PARAMS:
+        return check_meta(name)
+    timm = reference()
+    torch.manual_seed(seed)
+    ref = timm.create_model(name).eval()
+    ours = imagemodels.create_model(name).eval()
+
+    ref_params = sum(p.numel() for p in ref.parameters())
+    our_params = sum(p.numel() for p in ours.parameters())
+    if ref_params != our_params:
+        raise AssertionError(f"{name}: {our_params} parameters vs reference {ref_params}")
+
+    state = randomise_norm_stats(ref.state_dict(), seed)
+    ref.load_state_dict(state, strict=True)
+    ours.load_state_dict(state, strict=True)  # the checkpoint-compatibility promise
+
+    x = torch.randn((batch, *input_size_for(name, fast)), generator=torch.Generator().manual_seed(seed))
+    diffs = {
+        "forward": _max_diff(ours(x), ref(x), f"{name} forward"),
+        "forward_features": _max_diff(ours.forward_features(x), ref.forward_features(x), f"{name} forward_features"),
+    }
+    if hasattr(ref, "forward_intermediates"):
+        ref_final, ref_maps = ref.forward_intermediates(x)
+        our_final, our_maps = ours.forward_intermediates(x)
+        diffs["forward_intermediates"] = max(_max_diff(our_final, ref_final, f"{name} intermediates final"),
+                                             _max_diff(our_maps, ref_maps, f"{name} intermediates"))
+    del ref, ours
+
+    ref_f = timm.create_model(name, features_only=True).eval()
+    our_f = imagemodels.create_model(name, features_only=True).eval()
+    if list(our_f.feature_info.channels()) != list(ref_f.feature_info.channels()):
+        raise AssertionError(f"{name}: feature channels {our_f.feature_info.channels()} vs reference {ref_f.feature_info.channels()}")
+    if list(our_f.feature_info.reduction()) != list(ref_f.feature_info.reduction()):
+        raise AssertionError(f"{name}: feature reductions {our_f.feature_info.reduction()} vs reference {ref_f.feature_info.reduction()}")
+    state = randomise_norm_stats(ref_f.state_dict(), seed)
+    ref_f.load_state_dict(state, strict=True)
+    our_f.load_state_dict(state, strict=True)
+    diffs["features_only"] = _max_diff(our_f(x), ref_f(x), f"{name} features_only")
+
+    report = ParityReport(name, our_params, diffs)
+    bad = {k: v for k, v in diffs.items() if not v <= ATOL}
+    if bad:
+        raise AssertionError(f"{name}: outputs differ from the reference by {bad} (tolerance {ATOL})")
+    return report
