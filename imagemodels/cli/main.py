@@ -45,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imagemodels",
         description="Image models for PyTorch, checkpoint-compatible with timm.",
+        epilog=(
+            "examples:\n"
+            "  imagemodels list resnet --pretrained      every ResNet weight tag\n"
+            "  imagemodels info resnet50.a1_in1k --json  size, cost, preprocessing, tags, features\n"
+            "  imagemodels demo --model resnet18         classify the bundled photo (random weights)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
