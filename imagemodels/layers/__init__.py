@@ -1,0 +1,39 @@
+"""Building blocks shared by model families. Names match the ecosystem's (``timm.layers``), so
+``from imagemodels.layers import SelectAdaptivePool2d`` is a drop-in import.
+
+Layers never import ``imagemodels.models``. This package is imported when a model is built, not
+by ``import imagemodels``.
+"""
+from .adaptive_avgmax_pool import (
+    AdaptiveAvgMaxPool2d, AdaptiveCatAvgMaxPool2d, SelectAdaptivePool2d, adaptive_avgmax_pool2d,
+    adaptive_catavgmax_pool2d, select_adaptive_pool2d,
+)
+from .blur_pool import BlurPool2d, create_aa, get_aa_layer
+from .classifier import ClassifierHead, create_classifier
+from .create_act import create_act_layer, get_act_layer
+from .create_attn import create_attn, get_attn
+from .drop import DropBlock2d, DropPath, drop_block_2d, drop_path
+from .eca import CecaModule, CircularEfficientChannelAttn, EcaModule, EfficientChannelAttn
+from .helpers import make_divisible, to_1tuple, to_2tuple, to_3tuple, to_4tuple, to_ntuple
+from .norm import GroupNorm, GroupNorm1, get_norm_layer
+from .padding import get_padding, get_same_padding, pad_same
+from .pool2d_same import AvgPool2dSame, avg_pool2d_same
+from .squeeze_excite import EffectiveSEModule, SEModule, SqueezeExcite
+from .weight_init import trunc_normal_
+
+__all__ = [
+    "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
+    "adaptive_catavgmax_pool2d", "select_adaptive_pool2d",
+    "BlurPool2d", "create_aa", "get_aa_layer",
+    "ClassifierHead", "create_classifier",
+    "create_act_layer", "get_act_layer",
+    "create_attn", "get_attn",
+    "DropBlock2d", "DropPath", "drop_block_2d", "drop_path",
+    "CecaModule", "CircularEfficientChannelAttn", "EcaModule", "EfficientChannelAttn",
+    "make_divisible", "to_1tuple", "to_2tuple", "to_3tuple", "to_4tuple", "to_ntuple",
+    "GroupNorm", "GroupNorm1", "get_norm_layer",
+    "get_padding", "get_same_padding", "pad_same",
+    "AvgPool2dSame", "avg_pool2d_same",
+    "EffectiveSEModule", "SEModule", "SqueezeExcite",
+    "trunc_normal_",
+]

@@ -1,0 +1,36 @@
+"""Padding arithmetic for convolutions and pools."""
+from __future__ import annotations
+
+import math
+from typing import List, Sequence, Union
+
+import torch
+import torch.nn.functional as F
+
+__all__ = ["get_padding", "get_same_padding", "pad_same"]
+
+IntOrSeq = Union[int, Sequence[int]]
+
+
+def get_padding(kernel_size: IntOrSeq, stride: IntOrSeq = 1, dilation: IntOrSeq = 1, **_) -> Union[int, List[int]]:
+    """Symmetric padding that keeps ``ceil(size / stride)`` outputs for odd kernels."""
+    if any(isinstance(v, (tuple, list)) for v in (kernel_size, stride, dilation)):
+        n = max(len(v) for v in (kernel_size, stride, dilation) if isinstance(v, (tuple, list)))
+        k, s, d = (list(v) if isinstance(v, (tuple, list)) else [v] * n for v in (kernel_size, stride, dilation))
+        return [get_padding(k[i], s[i], d[i]) for i in range(n)]
+    return ((stride - 1) + dilation * (kernel_size - 1)) // 2
+
+
+def get_same_padding(size: int, kernel_size: int, stride: int, dilation: int = 1) -> int:
+    """Total padding TensorFlow's 'SAME' mode adds along one dimension of length ``size``."""
+    return max((math.ceil(size / stride) - 1) * stride + (kernel_size - 1) * dilation + 1 - size, 0)
+
+
+def pad_same(x: torch.Tensor, kernel_size: Sequence[int], stride: Sequence[int], dilation: Sequence[int] = (1, 1), value: float = 0.0) -> torch.Tensor:
+    """Pad ``x`` as TensorFlow 'SAME' does: any odd extra pixel goes to the right / bottom."""
+    ih, iw = x.shape[-2:]
+    pad_h = get_same_padding(ih, kernel_size[0], stride[0], dilation[0])
+    pad_w = get_same_padding(iw, kernel_size[1], stride[1], dilation[1])
+    if pad_h or pad_w:
+        x = F.pad(x, (pad_w // 2, pad_w - pad_w // 2, pad_h // 2, pad_h - pad_h // 2), value=value)
+    return x
