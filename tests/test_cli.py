@@ -19,8 +19,8 @@ TESTS = Path(__file__).resolve().parent
 _WITH_TINY = "import sys, tiny_family; from imagemodels.cli.main import main; sys.exit(main(sys.argv[1:]))"
 
 
-def run(args, tiny=False, code=None, timeout=300):
-    env = dict(os.environ)
+def run(args, tiny=False, code=None, timeout=300, **env_vars):
+    env = dict(os.environ, **env_vars)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), str(TESTS), env.get("PYTHONPATH")) if p)
     env["HF_HUB_OFFLINE"] = "1"  # no test may reach the network
     cmd = [sys.executable, "-c", code] if code else [sys.executable, "-c", _WITH_TINY] if tiny else [sys.executable, "-m", "imagemodels"]
@@ -46,7 +46,7 @@ def test_list_prints_matching_names_one_per_line():
 
 
 def test_list_pretrained_shows_tags_with_weights_only():
-    result = run(["list", "--pretrained"], tiny=True)
+    result = run(["list", "tiny", "--pretrained"], tiny=True)
     assert result.stdout.splitlines() == ["tinynet.fake_in1k"]
 
 
@@ -133,6 +133,23 @@ def test_demo_names_imagenet_classes(tmp_path):
     assert "grey.png  40x30 -> tensor (1, 3, 224, 224)" in result.stdout
     top = result.stdout.split("top-5 classes")[1].split("feature maps")[0].strip().splitlines()[1:]
     assert len(top) == 5 and all(not line.strip().endswith("%") for line in top)  # a name follows
+
+
+def test_demo_pretrained_loads_local_weights_and_says_so(tmp_path):
+    make = (
+        "import sys, tiny_family, imagemodels; from safetensors.torch import save_file; "
+        "save_file(imagemodels.create_model('tinynet').state_dict(), sys.argv[1])"
+    )
+    assert run([str(tmp_path / "tinynet.fake_in1k.safetensors")], code=make).returncode == 0
+    result = run(["demo", "--model", "tinynet", "--pretrained"], tiny=True, IMAGEMODELS_WEIGHTS_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "weights  pretrained (tinynet.fake_in1k)" in result.stdout and "RANDOM" not in result.stdout
+
+
+def test_demo_pretrained_without_weights_fails_in_one_line():
+    result = run(["demo", "--model", "tinynet.untrained", "--pretrained"], tiny=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "could not load pretrained weights for 'tinynet.untrained'" in result.stderr
 
 
 def test_demo_missing_image_is_a_clear_error(tmp_path):

@@ -31,15 +31,17 @@ def imagenet_class_names(cfg) -> Optional[List[str]]:
 
 
 def _show_some_models(arch: str) -> None:
-    from ..models import is_model_in_modules, list_models, list_modules, list_pretrained
+    import re
+
+    from ..models import list_models, list_pretrained
 
     names = list_models()
     print(f"imagemodels knows {len(names)} architectures ({len(list_pretrained())} pretrained weight tags).")
-    module = next((m for m in list_modules() if is_model_in_modules(arch, [m])), None)
-    family = list_models(module=module) if module else names
-    examples = family[:8]
-    more = f", ... ({len(family)} in all)" if len(family) > len(examples) else ""
-    print(f"  {module or 'all'}: {', '.join(examples)}{more}")
+    stem = re.match(r"[a-z]*", arch).group() or arch  # 'resnet50d' -> 'resnet'
+    kin = list_models(stem + "*")
+    examples = kin[:8]
+    more = f", ... ({len(kin)} in all)" if len(kin) > len(examples) else ""
+    print(f"  {stem}*: {', '.join(examples)}{more}")
 
 
 def _size(hw) -> str:

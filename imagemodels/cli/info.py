@@ -59,6 +59,7 @@ def gather_info(name: str) -> Dict[str, Any]:
                 "has_weights": tag_cfg.has_weights,
                 "top1": tag_cfg.top1,
                 "input_size": list(tag_cfg.input_size),
+                "num_classes": tag_cfg.num_classes,
                 "license": tag_cfg.license,
             }
             for tag_name, tag_cfg in cfgs.items()
@@ -99,6 +100,8 @@ def format_info(info: Dict[str, Any]) -> str:
         else:
             result = f"top-1 {t['top1']:.2f}"
         extra = f"  {_size(t['input_size'])}" if t["input_size"] != pre["input_size"] else ""
+        if t["num_classes"] != pre.get("num_classes"):
+            extra += f"  {t['num_classes']} classes" if t["num_classes"] else "  no classifier (features)"
         lines.append(f"    {mark} {t['name']:<{width}}  {result}{extra}")
     if info["features"]:
         lines.append("  features       (features_only=True; reduction = input size / map size)")
