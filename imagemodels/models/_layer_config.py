@@ -36,3 +36,38 @@ def set_layer_config(scriptable: Optional[bool] = None, exportable: Optional[boo
         yield
     finally:
         _SCRIPTABLE, _EXPORTABLE, _NO_JIT = saved
+
+
+
+class set_scriptable:
+    """Set the scriptable switch now; used as a context manager, restore it on exit."""
+
+    def __init__(self, mode: bool) -> None:
+        global _SCRIPTABLE
+        self.prev = _SCRIPTABLE
+        _SCRIPTABLE = mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *args: object) -> bool:
+        global _SCRIPTABLE
+        _SCRIPTABLE = self.prev
+        return False
+
+
+class set_exportable:
+    """Set the exportable switch now; used as a context manager, restore it on exit."""
+
+    def __init__(self, mode: bool) -> None:
+        global _EXPORTABLE
+        self.prev = _EXPORTABLE
+        _EXPORTABLE = mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *args: object) -> bool:
+        global _EXPORTABLE
+        _EXPORTABLE = self.prev
+        return False
