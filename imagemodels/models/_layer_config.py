@@ -39,35 +39,27 @@ def set_layer_config(scriptable: Optional[bool] = None, exportable: Optional[boo
 
 
 
-class set_scriptable:
-    """Set the scriptable switch now; used as a context manager, restore it on exit."""
+
+class _Switch:
+    """Set one module-level switch now; used as a context manager, restore it on exit."""
+
+    _flag = ""
 
     def __init__(self, mode: bool) -> None:
-        global _SCRIPTABLE
-        self.prev = _SCRIPTABLE
-        _SCRIPTABLE = mode
+        self.prev = globals()[self._flag]
+        globals()[self._flag] = mode
 
     def __enter__(self) -> None:
         pass
 
     def __exit__(self, *args: object) -> bool:
-        global _SCRIPTABLE
-        _SCRIPTABLE = self.prev
+        globals()[self._flag] = self.prev
         return False
 
 
-class set_exportable:
-    """Set the exportable switch now; used as a context manager, restore it on exit."""
+class set_scriptable(_Switch):
+    _flag = "_SCRIPTABLE"
 
-    def __init__(self, mode: bool) -> None:
-        global _EXPORTABLE
-        self.prev = _EXPORTABLE
-        _EXPORTABLE = mode
 
-    def __enter__(self) -> None:
-        pass
-
-    def __exit__(self, *args: object) -> bool:
-        global _EXPORTABLE
-        _EXPORTABLE = self.prev
-        return False
+class set_exportable(_Switch):
+    _flag = "_EXPORTABLE"
