@@ -274,7 +274,7 @@ def _import_family(arch: str) -> None:
     if arch not in index.entrypoints:
         raise RuntimeError(
             f"module '{module}' did not register '{arch}'; the model manifest is stale, "
-            f"regenerate it with: python -m imagemodels.models._manifest"
+            f"regenerate it with: python -m imagemodels.models._manifest_build"
         )
 
 
