@@ -11,7 +11,7 @@ _NAMES = {
     for name in (
         "create_model", "list_models", "list_pretrained", "list_modules", "is_model", "is_model_pretrained",
         "model_entrypoint", "get_pretrained_cfg", "get_pretrained_cfg_value", "load_checkpoint",
-        "is_scriptable", "is_exportable", "set_layer_config",
+        "is_scriptable", "is_exportable", "set_layer_config", "set_scriptable", "set_exportable",
     )
 }
 _SUBMODULES = ["models", "layers", "data", "optim", "scheduler", "loss", "utils", "engine", "cli"]

@@ -10,7 +10,7 @@ from imagemodels.models import get_pretrained_cfg
 
 OUR_MODULES = imagemodels.list_modules()
 
-FILTERS = ["", "*resne*t*", "resnet5*", ["resnet1*", "seres*"], "*.a1_in1k", "*_in22k*", "resnet50.*"]
+FILTERS = ["", "*resne*t*", "resnet5*", "resnet50", "resnet5", ["resnet1*", "seres*"], "*.a1_in1k", "*_in22k*", "resnet50.*"]
 EXCLUDES = ["", "*d", ["*t", "*s"]]
 
 

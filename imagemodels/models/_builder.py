@@ -188,23 +188,27 @@ def build_model_with_cfg(
     model_cls: Callable[..., nn.Module],
     variant: str,
     pretrained: bool,
-    *,
     pretrained_cfg: Union[str, Dict[str, Any], PretrainedCfg, None] = None,
     pretrained_cfg_overlay: Optional[Dict[str, Any]] = None,
     model_cfg: Optional[Any] = None,
     feature_cfg: Optional[Dict[str, Any]] = None,
     pretrained_strict: bool = True,
     pretrained_filter_fn: Optional[Callable] = None,
-    kwargs_filter: Optional[Sequence[str]] = None,
     cache_dir: Optional[str] = None,
+    kwargs_filter: Optional[Sequence[str]] = None,
+    pretrained_model_args: Optional[Dict[str, Any]] = None,
     **kwargs: Any,
 ) -> nn.Module:
     """Construct ``model_cls`` for ``variant`` with its weight metadata, weights and feature wrapper.
 
     Family arguments pass straight to ``model_cls``; ``features_only``, ``out_indices``,
     ``output_fmt``, ``feature_cls`` and ``flatten_sequential`` choose the feature wrapper.
+    ``pretrained_model_args`` are architecture arguments that come with the weights (e.g. from a
+    Hub repo's config.json); the caller's own arguments win over them.
     """
     cfg = resolve_pretrained_cfg(variant, pretrained_cfg, pretrained_cfg_overlay)
+    if pretrained_model_args:
+        kwargs = {**pretrained_model_args, **kwargs}
     feature_cfg = dict(feature_cfg or {})
     features_only = kwargs.pop("features_only", False)
     out_indices = kwargs.pop("out_indices", feature_cfg.pop("out_indices", (0, 1, 2, 3, 4)))

@@ -123,10 +123,12 @@ class FeatureDictNet(nn.ModuleDict):
         self,
         model: nn.Module,
         out_indices: Sequence[int] = (0, 1, 2, 3, 4),
+        out_map: Optional[Sequence[Union[int, str]]] = None,
         output_fmt: str = "NCHW",
         feature_concat: bool = False,
         flatten_sequential: bool = False,
     ):
+        """``out_map`` names the returned maps (default: their feature index as a string)."""
         super().__init__()
         if output_fmt not in ("NCHW", "NHWC"):
             raise ValueError(f"output_fmt must be 'NCHW' or 'NHWC', got {output_fmt!r}")
@@ -134,14 +136,18 @@ class FeatureDictNet(nn.ModuleDict):
         self.output_fmt = output_fmt
         self.concat = feature_concat
         self.grad_checkpointing = False
-        wanted = {self.feature_info.info[i]["module"]: i for i in self.feature_info.out_indices}
+        indices = self.feature_info.out_indices
+        if out_map is not None and len(out_map) != len(indices):
+            raise ValueError(f"out_map has {len(out_map)} names for {len(indices)} out_indices")
+        keys = [str(k) for k in out_map] if out_map is not None else [str(i) for i in indices]
+        wanted = {self.feature_info.info[i]["module"]: key for i, key in zip(indices, keys)}
         self.return_layers: Dict[str, str] = {}
         layers: "OrderedDict[str, nn.Module]" = OrderedDict()
         remaining = set(wanted)
         for attr, path, module in _named_layers(model, flatten_sequential):
             layers[attr] = module
             if path in remaining:
-                self.return_layers[attr] = str(wanted[path])
+                self.return_layers[attr] = wanted[path]
                 remaining.remove(path)
             if not remaining:
                 break
@@ -174,7 +180,18 @@ class FeatureDictNet(nn.ModuleDict):
 
 
 class FeatureListNet(FeatureDictNet):
-    """:class:`FeatureDictNet` that returns a list in ``out_indices`` order."""
+    """:class:`FeatureDictNet` that returns a list, in forward order."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        out_indices: Sequence[int] = (0, 1, 2, 3, 4),
+        output_fmt: str = "NCHW",
+        feature_concat: bool = False,
+        flatten_sequential: bool = False,
+    ):
+        super().__init__(model, out_indices, output_fmt=output_fmt, feature_concat=feature_concat,
+                         flatten_sequential=flatten_sequential)
 
     def forward(self, x: torch.Tensor) -> List[torch.Tensor]:  # type: ignore[override]
         return list(self._collect(x).values())

@@ -126,9 +126,10 @@ def load_checkpoint(
     strict: bool = True,
     remap: bool = False,
     filter_fn: Optional[Callable[[Dict[str, Any], nn.Module], Dict[str, Any]]] = None,
+    weights_only: bool = True,
 ) -> Any:
     """Load a checkpoint file into ``model``; a mismatch lists every bad key before anything loads."""
-    state_dict = load_state_dict(checkpoint_path, use_ema=use_ema, device=device)
+    state_dict = load_state_dict(checkpoint_path, use_ema=use_ema, device=device, weights_only=weights_only)
     if filter_fn is not None:
         state_dict = filter_fn(state_dict, model)
     if remap:
@@ -137,11 +138,11 @@ def load_checkpoint(
     return model.load_state_dict(state_dict, strict=strict)
 
 
-def adapt_input_conv(in_chans: int, conv_weight: torch.Tensor) -> torch.Tensor:
-    """Fit a first-conv weight made for 3 input channels to ``in_chans`` channels.
+def adapt_input_conv(in_chans: int, conv_weight: torch.Tensor, base_chans: int = 3) -> torch.Tensor:
+    """Fit a first-conv weight made for ``base_chans`` (RGB: 3) input channels to ``in_chans`` channels.
 
-    One channel: sum over the RGB filters (a grey image is R = G = B, so the response is unchanged).
-    More or other: repeat the RGB filters and scale by 3 / in_chans so activations keep their size.
+    One channel: sum over the colour filters (a grey image is R = G = B, so the response is unchanged).
+    More or other: repeat the colour filters and scale by base_chans / in_chans so activations keep their size.
     """
     dtype = conv_weight.dtype
     weight = conv_weight.float()
@@ -150,16 +151,16 @@ def adapt_input_conv(in_chans: int, conv_weight: torch.Tensor) -> torch.Tensor:
         return conv_weight
     if in_chans == 1:
         if in_ch > 3:
-            # space-to-depth stems pack 3 colours into each group of channels
-            if in_ch % 3 != 0:
+            # space-to-depth stems pack the colours into each group of channels
+            if in_ch % base_chans != 0:
                 raise ValueError(f"cannot adapt a first conv with {in_ch} input channels to 1 channel")
-            weight = weight.reshape(out_ch, in_ch // 3, 3, kh, kw).sum(dim=2)
+            weight = weight.reshape(out_ch, in_ch // base_chans, base_chans, kh, kw).sum(dim=2)
         else:
             weight = weight.sum(dim=1, keepdim=True)
     else:
-        if in_ch != 3:
+        if in_ch != base_chans:
             raise NotImplementedError(f"adapting a first conv with {in_ch} input channels to {in_chans} is not supported; train from scratch or pass in_chans={in_ch}")
-        repeat = int(math.ceil(in_chans / 3))
+        repeat = int(math.ceil(in_chans / base_chans))
         weight = weight.repeat(1, repeat, 1, 1)[:, :in_chans, :, :]
-        weight *= 3 / float(in_chans)
+        weight *= base_chans / float(in_chans)
     return weight.to(dtype)

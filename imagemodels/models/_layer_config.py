@@ -36,3 +36,30 @@ def set_layer_config(scriptable: Optional[bool] = None, exportable: Optional[boo
         yield
     finally:
         _SCRIPTABLE, _EXPORTABLE, _NO_JIT = saved
+
+
+
+
+class _Switch:
+    """Set one module-level switch now; used as a context manager, restore it on exit."""
+
+    _flag = ""
+
+    def __init__(self, mode: bool) -> None:
+        self.prev = globals()[self._flag]
+        globals()[self._flag] = mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *args: object) -> bool:
+        globals()[self._flag] = self.prev
+        return False
+
+
+class set_scriptable(_Switch):
+    _flag = "_SCRIPTABLE"
+
+
+class set_exportable(_Switch):
+    _flag = "_EXPORTABLE"

@@ -204,9 +204,9 @@ def list_models(
 
     if include_tags:
         names = {full for arch in names for full in index.with_tags[arch]}
-        # a filter with no tag part should still match every tag of the architectures it names
-        include_filters = [f if "." in f else f + "*" for f in include_filters]
-        exclude = [f if "." in f else f + "*" for f in exclude]
+        # a filter with no tag part matches architectures: 'resnet50' means every 'resnet50.<tag>'
+        include_filters = [f if "." in f else f + ".*" for f in include_filters]
+        exclude = [f if "." in f else f + ".*" for f in exclude]
 
     if include_filters:
         matched: Set[str] = set()
@@ -274,7 +274,7 @@ def _import_family(arch: str) -> None:
     if arch not in index.entrypoints:
         raise RuntimeError(
             f"module '{module}' did not register '{arch}'; the model manifest is stale, "
-            f"regenerate it with: python -m imagemodels.models._manifest"
+            f"regenerate it with: python -m imagemodels.models._manifest_build"
         )
 
 
