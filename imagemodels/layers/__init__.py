@@ -14,7 +14,7 @@ from .create_act import create_act_layer, get_act_layer
 from .create_attn import create_attn, get_attn
 from .drop import DropBlock2d, DropPath, drop_block_2d, drop_path
 from .eca import CecaModule, CircularEfficientChannelAttn, EcaModule, EfficientChannelAttn
-from .helpers import make_divisible, to_1tuple, to_2tuple, to_3tuple, to_4tuple, to_ntuple
+from .helpers import factory_kwargs, make_divisible, to_1tuple, to_2tuple, to_3tuple, to_4tuple, to_ntuple
 from .norm import GroupNorm, GroupNorm1, get_norm_layer
 from .padding import get_padding, get_same_padding, pad_same
 from .pool2d_same import AvgPool2dSame, avg_pool2d_same
@@ -30,7 +30,7 @@ __all__ = [
     "create_attn", "get_attn",
     "DropBlock2d", "DropPath", "drop_block_2d", "drop_path",
     "CecaModule", "CircularEfficientChannelAttn", "EcaModule", "EfficientChannelAttn",
-    "make_divisible", "to_1tuple", "to_2tuple", "to_3tuple", "to_4tuple", "to_ntuple",
+    "factory_kwargs", "make_divisible", "to_1tuple", "to_2tuple", "to_3tuple", "to_4tuple", "to_ntuple",
     "GroupNorm", "GroupNorm1", "get_norm_layer",
     "get_padding", "get_same_padding", "pad_same",
     "AvgPool2dSame", "avg_pool2d_same",

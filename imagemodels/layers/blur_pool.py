@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Callable, Optional, Type, Union
+from typing import Any, Callable, Optional, Type, Union
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .helpers import factory_kwargs
 from .padding import get_padding
 
 __all__ = ["BlurPool2d", "create_aa", "get_aa_layer"]
@@ -30,7 +31,10 @@ class BlurPool2d(nn.Module):
     at run time. The filter is a non-persistent buffer, so it never appears in a state dict.
     """
 
-    def __init__(self, channels: Optional[int] = None, filt_size: int = 3, stride: int = 2, pad_mode: str = "reflect"):
+    def __init__(
+        self, channels: Optional[int] = None, filt_size: int = 3, stride: int = 2, pad_mode: str = "reflect",
+        device: Any = None, dtype: Any = None,
+    ):
         super().__init__()
         if filt_size <= 1:
             raise ValueError(f"BlurPool2d filt_size must be > 1, got {filt_size}")
@@ -43,7 +47,7 @@ class BlurPool2d(nn.Module):
         filt = (coeffs[:, None] * coeffs[None, :])[None, None, :, :]
         if channels is not None:
             filt = filt.repeat(channels, 1, 1, 1)
-        self.register_buffer("filt", filt, persistent=False)
+        self.register_buffer("filt", filt.to(**factory_kwargs(device, dtype)), persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = F.pad(x, self.padding, mode=self.pad_mode)
@@ -77,6 +81,8 @@ def create_aa(
     stride: int = 2,
     enable: bool = True,
     noop: Optional[Type[nn.Module]] = nn.Identity,
+    device: Any = None,
+    dtype: Any = None,
 ) -> Optional[nn.Module]:
     """The anti-aliasing downsample for ``stride``; ``noop()`` (or None) when disabled or not asked for.
 
@@ -87,4 +93,4 @@ def create_aa(
     aa_layer = get_aa_layer(aa_layer)
     if isinstance(aa_layer, type) and issubclass(aa_layer, nn.AvgPool2d):
         return aa_layer(kernel_size=stride, stride=stride)
-    return aa_layer(channels=channels, stride=stride)
+    return aa_layer(channels=channels, stride=stride, **factory_kwargs(device, dtype))

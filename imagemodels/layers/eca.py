@@ -7,14 +7,14 @@ first and last channels see each other.
 from __future__ import annotations
 
 import math
-from typing import Optional, Type, Union
+from typing import Any, Optional, Type, Union
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .create_act import create_act_layer
-from .helpers import make_divisible
+from .helpers import factory_kwargs, make_divisible
 
 __all__ = ["EcaModule", "CecaModule", "EfficientChannelAttn", "CircularEfficientChannelAttn", "eca_kernel_size"]
 
@@ -41,8 +41,11 @@ class EcaModule(nn.Module):
         rd_channels: Optional[int] = None,
         rd_divisor: int = 8,
         use_mlp: bool = False,
+        device: Any = None,
+        dtype: Any = None,
     ):
         super().__init__()
+        dd = factory_kwargs(device, dtype)
         if channels is not None:
             kernel_size = eca_kernel_size(channels, gamma, beta)
         if kernel_size % 2 != 1:
@@ -54,11 +57,11 @@ class EcaModule(nn.Module):
             if rd_channels is None:
                 rd_channels = make_divisible(channels * rd_ratio, divisor=rd_divisor)
             act_layer = act_layer or nn.ReLU
-            self.conv = nn.Conv1d(1, rd_channels, kernel_size=1, padding=0, bias=True)
+            self.conv = nn.Conv1d(1, rd_channels, kernel_size=1, padding=0, bias=True, **dd)
             self.act = create_act_layer(act_layer)
-            self.conv2 = nn.Conv1d(rd_channels, 1, kernel_size=kernel_size, padding=padding, bias=True)
+            self.conv2 = nn.Conv1d(rd_channels, 1, kernel_size=kernel_size, padding=padding, bias=True, **dd)
         else:
-            self.conv = nn.Conv1d(1, 1, kernel_size=kernel_size, padding=padding, bias=False)
+            self.conv = nn.Conv1d(1, 1, kernel_size=kernel_size, padding=padding, bias=False, **dd)
             self.act = None
             self.conv2 = None
         self.gate = create_act_layer(gate_layer)
@@ -83,6 +86,8 @@ class CecaModule(nn.Module):
         beta: float = 1,
         act_layer: Optional[nn.Module] = None,
         gate_layer: Union[str, Type[nn.Module]] = "sigmoid",
+        device: Any = None,
+        dtype: Any = None,
     ):
         super().__init__()
         if channels is not None:
@@ -92,7 +97,7 @@ class CecaModule(nn.Module):
         has_act = act_layer is not None
         self.padding = (kernel_size - 1) // 2
         # the circular pad is done by hand in forward; the conv itself pads nothing
-        self.conv = nn.Conv1d(1, 1, kernel_size=kernel_size, padding=0, bias=has_act)
+        self.conv = nn.Conv1d(1, 1, kernel_size=kernel_size, padding=0, bias=has_act, **factory_kwargs(device, dtype))
         self.gate = create_act_layer(gate_layer)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

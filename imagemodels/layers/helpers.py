@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import collections.abc
 from itertools import repeat
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
-__all__ = ["to_ntuple", "to_1tuple", "to_2tuple", "to_3tuple", "to_4tuple", "make_divisible"]
+__all__ = ["to_ntuple", "to_1tuple", "to_2tuple", "to_3tuple", "to_4tuple", "make_divisible", "factory_kwargs"]
 
 
 def to_ntuple(n: int) -> Callable[[Any], Tuple[Any, ...]]:
@@ -34,3 +34,16 @@ def make_divisible(v: float, divisor: int = 8, min_value: Optional[int] = None, 
     if new_v < round_limit * v:
         new_v += divisor
     return new_v
+
+
+def factory_kwargs(device: Any = None, dtype: Any = None) -> Dict[str, Any]:
+    """``device`` / ``dtype`` for a module constructor, leaving out the ones not given.
+
+    Unset values are left out so layers passed in by users need not accept them.
+    """
+    out = {}
+    if device is not None:
+        out["device"] = device
+    if dtype is not None:
+        out["dtype"] = dtype
+    return out

@@ -4,13 +4,13 @@ Hu et al., "Squeeze-and-Excitation Networks", 2017 (arXiv:1709.01507).
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Type, Union
+from typing import Any, Callable, Optional, Type, Union
 
 import torch
 from torch import nn
 
 from .create_act import create_act_layer
-from .helpers import make_divisible
+from .helpers import factory_kwargs, make_divisible
 
 __all__ = ["SEModule", "SqueezeExcite", "EffectiveSEModule"]
 
@@ -32,16 +32,19 @@ class SEModule(nn.Module):
         act_layer: Type[nn.Module] = nn.ReLU,
         norm_layer: Optional[Callable[..., nn.Module]] = None,
         gate_layer: Union[str, Type[nn.Module]] = "sigmoid",
+        device: Any = None,
+        dtype: Any = None,
     ):
         super().__init__()
+        dd = factory_kwargs(device, dtype)
         self.add_maxpool = add_maxpool
         if not rd_channels:
             # round_limit=0: never bump up, the published SE widths are plain rounding
             rd_channels = make_divisible(channels * rd_ratio, rd_divisor, round_limit=0.0)
-        self.fc1 = nn.Conv2d(channels, rd_channels, kernel_size=1, bias=bias)
-        self.bn = norm_layer(rd_channels) if norm_layer else nn.Identity()
+        self.fc1 = nn.Conv2d(channels, rd_channels, kernel_size=1, bias=bias, **dd)
+        self.bn = norm_layer(rd_channels, **dd) if norm_layer else nn.Identity()
         self.act = create_act_layer(act_layer, inplace=True)
-        self.fc2 = nn.Conv2d(rd_channels, channels, kernel_size=1, bias=bias)
+        self.fc2 = nn.Conv2d(rd_channels, channels, kernel_size=1, bias=bias, **dd)
         self.gate = create_act_layer(gate_layer)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -66,11 +69,13 @@ class EffectiveSEModule(nn.Module):
         channels: int,
         add_maxpool: bool = False,
         gate_layer: Union[str, Type[nn.Module]] = "hard_sigmoid",
-        **_,
+        device: Any = None,
+        dtype: Any = None,
+        **_: Any,
     ):
         super().__init__()
         self.add_maxpool = add_maxpool
-        self.fc = nn.Conv2d(channels, channels, kernel_size=1, padding=0)
+        self.fc = nn.Conv2d(channels, channels, kernel_size=1, padding=0, **factory_kwargs(device, dtype))
         self.gate = create_act_layer(gate_layer)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

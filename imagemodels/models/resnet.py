@@ -30,7 +30,7 @@ from torch import nn
 
 from imagemodels.layers import (
     AvgPool2dSame, DropBlock2d, DropPath, GroupNorm, SEModule, create_aa, create_attn, create_classifier,
-    get_aa_layer, get_act_layer, get_attn, get_norm_layer, get_padding,
+    factory_kwargs, get_aa_layer, get_act_layer, get_attn, get_norm_layer, get_padding,
 )
 
 from ._builder import build_model_with_cfg
@@ -68,6 +68,8 @@ class BasicBlock(nn.Module):
         drop_block: Optional[LayerFn] = None,
         drop_path: Optional[nn.Module] = None,
         widths: Optional[Sequence[int]] = None,
+        device: Any = None,
+        dtype: Any = None,
     ):
         """``widths`` = (conv1 out, conv2 out) overrides the widths ``planes`` implies (pruned nets)."""
         super().__init__()
@@ -80,22 +82,24 @@ class BasicBlock(nn.Module):
         outplanes = planes * self.expansion
         if widths is not None:
             first_planes, outplanes = widths[0], widths[-1]
+        dd = factory_kwargs(device, dtype)
         first_dilation = first_dilation or dilation
         # with anti-aliasing the conv keeps stride 1 and the blur/avg pool after it downsamples
         use_aa = aa_layer is not None and (stride == 2 or first_dilation != dilation)
 
         self.conv1 = nn.Conv2d(
             inplanes, first_planes, kernel_size=3, stride=1 if use_aa else stride,
-            padding=first_dilation, dilation=first_dilation, bias=False,
+            padding=first_dilation, dilation=first_dilation, bias=False, **dd,
         )
-        self.bn1 = norm_layer(first_planes)
+        self.bn1 = norm_layer(first_planes, **dd)
         self.drop_block = drop_block() if drop_block is not None else nn.Identity()
         self.act1 = act_layer(inplace=True)
-        self.aa = create_aa(aa_layer, channels=first_planes, stride=stride, enable=use_aa)
-        self.conv2 = nn.Conv2d(first_planes, outplanes, kernel_size=3, padding=dilation, dilation=dilation, bias=False)
-        self.bn2 = norm_layer(outplanes)
+        self.aa = create_aa(aa_layer, channels=first_planes, stride=stride, enable=use_aa, **dd)
+        self.conv2 = nn.Conv2d(
+            first_planes, outplanes, kernel_size=3, padding=dilation, dilation=dilation, bias=False, **dd)
+        self.bn2 = norm_layer(outplanes, **dd)
         # attention is sized by the unpruned width (the pruned checkpoints kept those gates)
-        self.se = create_attn(attn_layer, planes * self.expansion)
+        self.se = create_attn(attn_layer, planes * self.expansion, **dd)
         self.act2 = act_layer(inplace=True)
         self.downsample = downsample
         self.stride = stride
@@ -142,6 +146,8 @@ class Bottleneck(nn.Module):
         drop_block: Optional[LayerFn] = None,
         drop_path: Optional[nn.Module] = None,
         widths: Optional[Sequence[int]] = None,
+        device: Any = None,
+        dtype: Any = None,
     ):
         """``widths`` = (conv1 out, conv2 out, conv3 out) overrides the widths ``planes`` implies (pruned nets)."""
         super().__init__()
@@ -150,23 +156,24 @@ class Bottleneck(nn.Module):
         outplanes = planes * self.expansion
         if widths is not None:
             first_planes, width, outplanes = widths
+        dd = factory_kwargs(device, dtype)
         first_dilation = first_dilation or dilation
         use_aa = aa_layer is not None and (stride == 2 or first_dilation != dilation)
 
-        self.conv1 = nn.Conv2d(inplanes, first_planes, kernel_size=1, bias=False)
-        self.bn1 = norm_layer(first_planes)
+        self.conv1 = nn.Conv2d(inplanes, first_planes, kernel_size=1, bias=False, **dd)
+        self.bn1 = norm_layer(first_planes, **dd)
         self.act1 = act_layer(inplace=True)
         self.conv2 = nn.Conv2d(
             first_planes, width, kernel_size=3, stride=1 if use_aa else stride,
-            padding=first_dilation, dilation=first_dilation, groups=cardinality, bias=False,
+            padding=first_dilation, dilation=first_dilation, groups=cardinality, bias=False, **dd,
         )
-        self.bn2 = norm_layer(width)
+        self.bn2 = norm_layer(width, **dd)
         self.drop_block = drop_block() if drop_block is not None else nn.Identity()
         self.act2 = act_layer(inplace=True)
-        self.aa = create_aa(aa_layer, channels=width, stride=stride, enable=use_aa)
-        self.conv3 = nn.Conv2d(width, outplanes, kernel_size=1, bias=False)
-        self.bn3 = norm_layer(outplanes)
-        self.se = create_attn(attn_layer, planes * self.expansion)
+        self.aa = create_aa(aa_layer, channels=width, stride=stride, enable=use_aa, **dd)
+        self.conv3 = nn.Conv2d(width, outplanes, kernel_size=1, bias=False, **dd)
+        self.bn3 = norm_layer(outplanes, **dd)
+        self.se = create_attn(attn_layer, planes * self.expansion, **dd)
         self.act3 = act_layer(inplace=True)
         self.downsample = downsample
         self.stride = stride
@@ -193,21 +200,21 @@ class Bottleneck(nn.Module):
 
 def downsample_conv(
     in_chs: int, out_chs: int, kernel_size: int, stride: int = 1, dilation: int = 1,
-    first_dilation: Optional[int] = None, norm_layer: LayerFn = nn.BatchNorm2d,
+    first_dilation: Optional[int] = None, norm_layer: LayerFn = nn.BatchNorm2d, **dd: Any,
 ) -> nn.Module:
     """Shortcut projection by a (strided) conv: ResNet-B style, or 3x3 for SENet-154."""
     kernel_size = 1 if stride == 1 and dilation == 1 else kernel_size
     first_dilation = (first_dilation or dilation) if kernel_size > 1 else 1
     padding = get_padding(kernel_size, stride, first_dilation)
     return nn.Sequential(
-        nn.Conv2d(in_chs, out_chs, kernel_size, stride=stride, padding=padding, dilation=first_dilation, bias=False),
-        norm_layer(out_chs),
+        nn.Conv2d(in_chs, out_chs, kernel_size, stride=stride, padding=padding, dilation=first_dilation, bias=False, **dd),
+        norm_layer(out_chs, **dd),
     )
 
 
 def downsample_avg(
     in_chs: int, out_chs: int, kernel_size: int, stride: int = 1, dilation: int = 1,
-    first_dilation: Optional[int] = None, norm_layer: LayerFn = nn.BatchNorm2d,
+    first_dilation: Optional[int] = None, norm_layer: LayerFn = nn.BatchNorm2d, **dd: Any,
 ) -> nn.Module:
     """Shortcut projection ResNet-D style: 2x2 average pool then a 1x1 conv, so no input is skipped."""
     if stride == 1 and dilation == 1:
@@ -217,7 +224,7 @@ def downsample_avg(
     else:
         # a dilated stage keeps the resolution: a stride-1 pool padded to the same size
         pool = AvgPool2dSame(2, 1, ceil_mode=True, count_include_pad=False)
-    return nn.Sequential(pool, nn.Conv2d(in_chs, out_chs, 1, stride=1, bias=False), norm_layer(out_chs))
+    return nn.Sequential(pool, nn.Conv2d(in_chs, out_chs, 1, stride=1, bias=False, **dd), norm_layer(out_chs, **dd))
 
 
 # DropBlock only in the last two stages, where the maps are small enough for blocks to matter
@@ -236,6 +243,7 @@ def make_stages(
     drop_block_rate: float = 0.0,
     drop_path_rate: float = 0.0,
     block_widths: Optional[Sequence[Sequence[Sequence[int]]]] = None,
+    dd: Optional[Dict[str, Any]] = None,
     **block_kwargs: Any,
 ) -> Tuple[List[Tuple[str, nn.Sequential]], List[Dict[str, Any]]]:
     """The four residual stages and their feature_info.
@@ -244,6 +252,7 @@ def make_stages(
     stage uses the previous stage's dilation for its strided conv. Stochastic depth grows linearly
     from 0 at the first block to ``drop_path_rate`` at the last.
     """
+    dd = dd or {}
     stages, feature_info = [], []
     total_blocks = sum(layers)
     block_idx_net = 0
@@ -264,7 +273,7 @@ def make_stages(
             make_down = downsample_avg if avg_down else downsample_conv
             downsample = make_down(
                 inplanes, outplanes, down_kernel_size, stride=stride, dilation=dilation,
-                first_dilation=prev_dilation, norm_layer=norm_layer,
+                first_dilation=prev_dilation, norm_layer=norm_layer, **dd,
             )
         drop_block = None
         if drop_block_rate and stage_idx in _DROP_BLOCK_STAGES:
@@ -284,6 +293,7 @@ def make_stages(
                 drop_block=drop_block,
                 drop_path=DropPath(block_dpr) if block_dpr > 0.0 else None,
                 widths=widths[block_idx],
+                **dd,
                 **block_kwargs,
             ))
             prev_dilation = dilation
@@ -334,8 +344,11 @@ class ResNet(nn.Module):
         zero_init_last: bool = True,
         block_args: Optional[Dict[str, Any]] = None,
         block_widths: Optional[Sequence[Sequence[Sequence[int]]]] = None,
+        device: Any = None,
+        dtype: Any = None,
     ):
         super().__init__()
+        dd = factory_kwargs(device, dtype)
         if output_stride not in (8, 16, 32):
             raise ValueError(f"output_stride must be 8, 16 or 32, got {output_stride}")
         if stem_type not in ("", "deep", "deep_tiered"):
@@ -373,20 +386,20 @@ class ResNet(nn.Module):
         if deep_stem:
             stem_chs = (3 * (stem_width // 4), stem_width) if "tiered" in stem_type else (stem_width, stem_width)
             self.conv1 = nn.Sequential(
-                nn.Conv2d(in_chans, stem_chs[0], 3, stride=2, padding=1, bias=False),
-                norm_layer(stem_chs[0]),
+                nn.Conv2d(in_chans, stem_chs[0], 3, stride=2, padding=1, bias=False, **dd),
+                norm_layer(stem_chs[0], **dd),
                 act_layer(inplace=True),
-                nn.Conv2d(stem_chs[0], stem_chs[1], 3, stride=1, padding=1, bias=False),
-                norm_layer(stem_chs[1]),
+                nn.Conv2d(stem_chs[0], stem_chs[1], 3, stride=1, padding=1, bias=False, **dd),
+                norm_layer(stem_chs[1], **dd),
                 act_layer(inplace=True),
-                nn.Conv2d(stem_chs[1], inplanes, 3, stride=1, padding=1, bias=False),
+                nn.Conv2d(stem_chs[1], inplanes, 3, stride=1, padding=1, bias=False, **dd),
             )
         else:
-            self.conv1 = nn.Conv2d(in_chans, inplanes, kernel_size=7, stride=2, padding=3, bias=False)
-        self.bn1 = norm_layer(inplanes)
+            self.conv1 = nn.Conv2d(in_chans, inplanes, kernel_size=7, stride=2, padding=3, bias=False, **dd)
+        self.bn1 = norm_layer(inplanes, **dd)
         self.act1 = act_layer(inplace=True)
         self.feature_info = [dict(num_chs=inplanes, reduction=2, module="act1")]
-        self.maxpool = self._stem_pool(inplanes, replace_stem_pool, aa_layer, act_layer, norm_layer)
+        self.maxpool = self._stem_pool(inplanes, replace_stem_pool, aa_layer, act_layer, norm_layer, dd)
 
         stages, stage_info = make_stages(
             block_fns, channels, layers, inplanes,
@@ -397,6 +410,7 @@ class ResNet(nn.Module):
             drop_block_rate=drop_block_rate,
             drop_path_rate=drop_path_rate,
             block_widths=block_widths,
+            dd=dd,
             cardinality=cardinality,
             base_width=base_width,
             reduce_first=block_reduce_first,
@@ -409,25 +423,27 @@ class ResNet(nn.Module):
         self.feature_info.extend(stage_info)
 
         self.num_features = self.head_hidden_size = stage_info[-1]["num_chs"]
-        self.global_pool, self.fc = create_classifier(self.num_features, self.num_classes, pool_type=global_pool)
+        self._dd = dd
+        self.global_pool, self.fc = create_classifier(self.num_features, self.num_classes, pool_type=global_pool, **dd)
         self.init_weights(zero_init_last=zero_init_last)
 
     @staticmethod
     def _stem_pool(
         inplanes: int, replace_stem_pool: bool, aa_layer: Optional[LayerFn], act_layer: LayerFn, norm_layer: LayerFn,
+        dd: Dict[str, Any],
     ) -> nn.Module:
         """The stem's stride-2 step: max pool, a strided conv (ResNet-RS), or an anti-aliased version of either."""
         if replace_stem_pool:
-            layers = [nn.Conv2d(inplanes, inplanes, 3, stride=1 if aa_layer else 2, padding=1, bias=False)]
+            layers = [nn.Conv2d(inplanes, inplanes, 3, stride=1 if aa_layer else 2, padding=1, bias=False, **dd)]
             if aa_layer is not None:
-                layers.append(create_aa(aa_layer, channels=inplanes, stride=2))
-            layers += [norm_layer(inplanes), act_layer(inplace=True)]
+                layers.append(create_aa(aa_layer, channels=inplanes, stride=2, **dd))
+            layers += [norm_layer(inplanes, **dd), act_layer(inplace=True)]
             return nn.Sequential(*layers)
         if aa_layer is None:
             return nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
         if isinstance(aa_layer, type) and issubclass(aa_layer, nn.AvgPool2d):
             return aa_layer(2)  # the average pool replaces the max pool outright
-        return nn.Sequential(nn.MaxPool2d(kernel_size=3, stride=1, padding=1), aa_layer(channels=inplanes, stride=2))
+        return nn.Sequential(nn.MaxPool2d(kernel_size=3, stride=1, padding=1), aa_layer(channels=inplanes, stride=2, **dd))
 
     def init_weights(self, zero_init_last: bool = True) -> None:
         for m in self.modules():
@@ -455,7 +471,8 @@ class ResNet(nn.Module):
 
     def reset_classifier(self, num_classes: int, global_pool: str = "avg") -> None:
         self.num_classes = num_classes
-        self.global_pool, self.fc = create_classifier(self.num_features, self.num_classes, pool_type=global_pool)
+        self.global_pool, self.fc = create_classifier(
+            self.num_features, self.num_classes, pool_type=global_pool, **self._dd)
 
     def _stages(self) -> List[nn.Module]:
         return [self.layer1, self.layer2, self.layer3, self.layer4]
