@@ -13,7 +13,7 @@ API = {
     "models": ["create_model", "list_models", "list_pretrained", "is_model", "is_model_pretrained", "list_modules",
                "model_entrypoint", "get_pretrained_cfg", "get_pretrained_cfg_value", "load_checkpoint",
                "load_state_dict", "build_model_with_cfg", "load_pretrained", "register_model", "adapt_input_conv",
-               "feature_take_indices", "FeatureInfo", "FeatureListNet", "FeatureDictNet", "checkpoint_seq",
+               "FeatureInfo", "FeatureListNet", "FeatureDictNet", "checkpoint_seq",
                "ResNet", "resnet50", "split_model_name_tag", "get_arch_name",
                "clean_state_dict", "remap_state_dict"],
     "layers": ["SelectAdaptivePool2d", "adaptive_avgmax_pool2d", "select_adaptive_pool2d", "create_classifier",
