@@ -189,3 +189,18 @@ def test_untagged_num_classes_follow_the_default_weights():
     # the sw_in12k tags are not the default, so the model keeps 1000 classes
     assert make("resnetaa50d").num_classes == 1000
     assert make("resnetaa50d", pretrained_cfg="sw_in12k").num_classes == 11821
+
+
+def test_top1_from_published_results():
+    # torchvision's figures in the rows plus timm's results-imagenet.csv for the rest (resnet._TOP1)
+    assert set(resnet._TOP1) <= set(resnet.RESNET_WEIGHTS), "every _TOP1 key must name a weight tag"
+    top1 = {f"{a}.{t}": dc.cfgs[t].top1 for a, dc in resnet.default_cfgs.items() for t in dc.tags}
+    filled = {name: value for name, value in top1.items() if value is not None}
+    assert all(0 < value < 100 for value in filled.values())
+    assert len(filled) >= 139  # 122 from timm's results + 17 torchvision
+    assert not any(name.endswith("untrained") for name in filled)
+    assert top1["resnet50.a1_in1k"] == pytest.approx(81.214)
+    assert top1["seresnextaa101d_32x8d.sw_in12k_ft_in1k_288"] == pytest.approx(86.724)
+    # torchvision's own figure wins over timm's re-evaluation of the same weights (83.246 vs 82.992)
+    assert top1["resnext101_64x4d.tv_in1k"] == pytest.approx(83.246)
+    assert top1["resnetaa50d.sw_in12k"] is None and top1["resnet50d.ra4_e3600_r224_in1k"] is None

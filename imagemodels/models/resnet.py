@@ -660,8 +660,8 @@ RESNETS: Dict[str, Dict[str, Any]] = {
 # One row per weight tag, in each architecture's tag order (the first tag with weights is the default).
 # A row is a recipe (the preprocessing its training used) plus what differs. Derived for every row
 # below: pool_size from input_size, first_conv from the architecture's stem. 'untrained' tags have no
-# weights. top1 is filled only for torchvision's weights, whose ImageNet-1k top-1 torchvision
-# publishes (measured with torchvision's own eval transforms).
+# weights. top1 (ImageNet-1k top-1, %): torchvision's weights carry the figure torchvision publishes
+# (measured with its own eval transforms) in their row; every other tag takes it from _TOP1 below.
 
 _TIMM_RELEASES = "https://github.com/rwightman/pytorch-image-models/releases/download/"
 _HF_RELEASES = "https://github.com/huggingface/pytorch-image-models/releases/download/"
@@ -913,12 +913,100 @@ RESNET_WEIGHTS: Dict[str, Dict[str, Any]] = {
 }
 
 
+# Source: timm's published results-imagenet.csv (huggingface/pytorch-image-models, commit 0173a139),
+# evaluated at the tag's test size; torchvision's tags keep torchvision's own figure. Tags with no row there
+# (the ra4 and seresnextaa201d weights, in12k/bamboo heads that are not ImageNet-1k classifiers) keep None.
+_TOP1: Dict[str, float] = {
+    "resnet10t.c3_in1k": 68.358,
+    "resnet14t.c3_in1k": 72.254,
+    "resnet18.a1_in1k": 73.158, "resnet18.a2_in1k": 72.372, "resnet18.a3_in1k": 68.254,
+    "resnet18.fb_ssl_yfcc100m_ft_in1k": 72.594, "resnet18.fb_swsl_ig1b_ft_in1k": 73.282, "resnet18.gluon_in1k": 70.838,
+    "resnet18d.ra2_in1k": 73.794,
+    "resnet34.a1_in1k": 77.918, "resnet34.a2_in1k": 77.158, "resnet34.a3_in1k": 72.97, "resnet34.bt_in1k": 76.48,
+    "resnet34.gluon_in1k": 74.578,
+    "resnet34d.ra2_in1k": 78.436,
+    "resnet26.bt_in1k": 76.366,
+    "resnet26d.bt_in1k": 77.408,
+    "resnet26t.ra2_in1k": 78.332,
+    "resnet50.a1_in1k": 81.214, "resnet50.a1h_in1k": 80.676, "resnet50.a2_in1k": 80.772, "resnet50.a3_in1k": 78.048,
+    "resnet50.b1k_in1k": 80.706, "resnet50.b2k_in1k": 80.454, "resnet50.c1_in1k": 80.912, "resnet50.c2_in1k": 80.87,
+    "resnet50.d_in1k": 80.972, "resnet50.ram_in1k": 79.976, "resnet50.am_in1k": 78.998, "resnet50.ra_in1k": 79.836,
+    "resnet50.bt_in1k": 79.64, "resnet50.fb_ssl_yfcc100m_ft_in1k": 79.234, "resnet50.fb_swsl_ig1b_ft_in1k": 81.182,
+    "resnet50.gluon_in1k": 77.58,
+    "resnet50d.ra2_in1k": 81.356, "resnet50d.a1_in1k": 81.45, "resnet50d.a2_in1k": 81.164, "resnet50d.a3_in1k": 78.722,
+    "resnet50d.gluon_in1k": 79.078,
+    "resnet101.a1h_in1k": 82.778, "resnet101.a1_in1k": 82.322, "resnet101.a2_in1k": 82.236, "resnet101.a3_in1k": 79.814,
+    "resnet101.gluon_in1k": 79.31,
+    "resnet101d.ra2_in1k": 83.016, "resnet101d.gluon_in1k": 80.426,
+    "resnet152.a1h_in1k": 83.45, "resnet152.a1_in1k": 82.732, "resnet152.a2_in1k": 82.608, "resnet152.a3_in1k": 80.546,
+    "resnet152.gluon_in1k": 79.694,
+    "resnet152d.ra2_in1k": 83.684, "resnet152d.gluon_in1k": 80.476,
+    "resnet200d.ra2_in1k": 83.964,
+    "wide_resnet50_2.racm_in1k": 82.28,
+    "resnet50_gn.a1h_in1k": 81.216,
+    "resnext50_32x4d.a1h_in1k": 82.014, "resnext50_32x4d.a1_in1k": 81.466, "resnext50_32x4d.a2_in1k": 81.304,
+    "resnext50_32x4d.a3_in1k": 79.268, "resnext50_32x4d.ra_in1k": 80.698,
+    "resnext50_32x4d.fb_ssl_yfcc100m_ft_in1k": 80.338, "resnext50_32x4d.fb_swsl_ig1b_ft_in1k": 82.174,
+    "resnext50_32x4d.gluon_in1k": 79.36,
+    "resnext50d_32x4d.bt_in1k": 80.664,
+    "resnext101_32x4d.fb_ssl_yfcc100m_ft_in1k": 80.924, "resnext101_32x4d.fb_swsl_ig1b_ft_in1k": 83.232,
+    "resnext101_32x4d.gluon_in1k": 80.34,
+    "resnext101_64x4d.c1_in1k": 83.156, "resnext101_64x4d.gluon_in1k": 80.6,
+    "resnext101_32x8d.fb_wsl_ig1b_ft_in1k": 82.698, "resnext101_32x8d.fb_ssl_yfcc100m_ft_in1k": 81.606,
+    "resnext101_32x8d.fb_swsl_ig1b_ft_in1k": 84.302,
+    "resnext101_32x16d.fb_wsl_ig1b_ft_in1k": 84.166, "resnext101_32x16d.fb_ssl_yfcc100m_ft_in1k": 81.842,
+    "resnext101_32x16d.fb_swsl_ig1b_ft_in1k": 83.336,
+    "resnext101_32x32d.fb_wsl_ig1b_ft_in1k": 85.098,
+    "ecaresnet26t.ra2_in1k": 79.85,
+    "ecaresnetlight.miil_in1k": 81.408,
+    "ecaresnet50d.miil_in1k": 81.65,
+    "ecaresnet50d_pruned.miil_in1k": 80.79,
+    "ecaresnet50t.ra2_in1k": 82.352, "ecaresnet50t.a1_in1k": 82.128, "ecaresnet50t.a2_in1k": 81.658,
+    "ecaresnet50t.a3_in1k": 79.552,
+    "ecaresnet101d.miil_in1k": 82.984,
+    "ecaresnet101d_pruned.miil_in1k": 81.998,
+    "ecaresnet269d.ra2_in1k": 84.966,
+    "seresnet50.a1_in1k": 81.102, "seresnet50.a2_in1k": 81.106, "seresnet50.a3_in1k": 77.028,
+    "seresnet50.ra2_in1k": 81.284,
+    "seresnet152d.ra2_in1k": 84.36,
+    "seresnext26d_32x4d.bt_in1k": 78.814,
+    "seresnext26t_32x4d.bt_in1k": 78.744,
+    "seresnext50_32x4d.racm_in1k": 82.196, "seresnext50_32x4d.gluon_in1k": 79.91,
+    "seresnext101_32x4d.gluon_in1k": 80.892,
+    "seresnext101_32x8d.ah_in1k": 84.186,
+    "seresnext101d_32x8d.ah_in1k": 84.358,
+    "resnetaa50d.sw_in12k_ft_in1k": 82.6,
+    "resnetaa101d.sw_in12k_ft_in1k": 84.124,
+    "seresnextaa101d_32x8d.sw_in12k_ft_in1k_288": 86.724, "seresnextaa101d_32x8d.sw_in12k_ft_in1k": 86.484,
+    "seresnextaa101d_32x8d.ah_in1k": 84.566,
+    "resnetblur50.bt_in1k": 80.234,
+    "resnetaa50.a1h_in1k": 81.614,
+    "resnetrs50.tf_in1k": 79.896,
+    "resnetrs101.tf_in1k": 82.284,
+    "resnetrs152.tf_in1k": 83.702,
+    "resnetrs200.tf_in1k": 84.444,
+    "resnetrs270.tf_in1k": 84.428,
+    "resnetrs350.tf_in1k": 84.714,
+    "resnetrs420.tf_in1k": 85.006,
+    "resnet50c.gluon_in1k": 78.012,
+    "resnet101c.gluon_in1k": 79.542,
+    "resnet152c.gluon_in1k": 79.91,
+    "resnet50s.gluon_in1k": 78.718,
+    "resnet101s.gluon_in1k": 80.302,
+    "resnet152s.gluon_in1k": 81.002,
+    "seresnext101_64x4d.gluon_in1k": 80.896,
+    "senet154.gluon_in1k": 81.226,
+}
+
+
 def _complete(name: str, cfg: Dict[str, Any]) -> Dict[str, Any]:
-    """Fill the fields that follow from the architecture: the pooled map size and the first conv."""
+    """Fill the fields that follow from the architecture (the pooled map size and the first conv) and top1."""
     arch = name.split(".")[0]
     _, height, width = cfg["input_size"]
     cfg.setdefault("pool_size", (math.ceil(height / 32), math.ceil(width / 32)))
     cfg.setdefault("first_conv", "conv1.0" if RESNETS[arch].get("stem_type") else "conv1")
+    if name in _TOP1:
+        cfg.setdefault("top1", _TOP1[name])
     return cfg
 
 
