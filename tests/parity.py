@@ -179,3 +179,29 @@ def check_parity(name: str, fast: bool = True, batch: int = 2, seed: int = 0) ->
     if bad:
         raise AssertionError(f"{name}: outputs differ from the reference by {bad} (tolerance {ATOL})")
     return report
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """``python tests/parity.py [--full] [NAME ...]``: a table of the measured differences."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("names", nargs="*", help="model names (default: the fast tier, or every shared name with --full)")
+    parser.add_argument("--full", action="store_true", help="default input sizes and every shared name")
+    args = parser.parse_args(argv)
+    names = args.names or (list(shared_names()) if args.full else fast_names())
+    failed = 0
+    print(f"| model | params | worst max abs diff |\n|---|---:|---:|")
+    for name in names:
+        try:
+            report = check_parity(name, fast=not args.full, batch=1 if args.full else 2)
+            print(f"| {name} | {report.params / 1e6:.2f} M | {report.worst():.2e} |", flush=True)
+        except AssertionError as err:
+            failed += 1
+            print(f"| {name} | FAILED | {err} |", flush=True)
+    print(f"\n{len(names) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
