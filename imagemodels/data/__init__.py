@@ -1,0 +1,32 @@
+"""Datasets, transforms, augmentation and loaders, under the reference library's names.
+
+Resolved lazily like the top-level package: ``import imagemodels.data`` imports neither torch nor
+torchvision; each name pulls in its own module on first use.
+"""
+from .._lazy import lazy_getattr
+
+_NAMES = {}
+for _module, _names in {
+    ".constants": (
+        "IMAGENET_DEFAULT_MEAN", "IMAGENET_DEFAULT_STD", "IMAGENET_INCEPTION_MEAN", "IMAGENET_INCEPTION_STD",
+        "IMAGENET_DPN_MEAN", "IMAGENET_DPN_STD", "OPENAI_CLIP_MEAN", "OPENAI_CLIP_STD",
+        "DEFAULT_CROP_PCT", "DEFAULT_CROP_MODE",
+    ),
+    ".config": ("resolve_data_config", "resolve_model_data_config"),
+    ".transforms": (
+        "str_to_interp_mode", "interp_mode_to_str", "str_to_pil_interp", "ResizeKeepRatio", "CenterCropOrPad",
+        "center_crop_or_pad", "TrimBorder", "MaybeToTensor", "MaybePILToTensor", "ToNumpy", "ToTensor",
+        "RandomResizedCropAndInterpolation",
+    ),
+    ".transforms_factory": (
+        "create_transform", "transforms_imagenet_eval", "transforms_imagenet_train", "transforms_noaug_train",
+    ),
+}.items():
+    _NAMES.update(dict.fromkeys(_names, _module))
+
+__getattr__ = lazy_getattr(__name__, _NAMES, [])
+__all__ = sorted(_NAMES)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
