@@ -21,6 +21,15 @@ for _module, _names in {
     ".transforms_factory": (
         "create_transform", "transforms_imagenet_eval", "transforms_imagenet_train", "transforms_noaug_train",
     ),
+    ".readers": (
+        "IMG_EXTENSIONS", "natural_key", "load_class_map", "find_images_and_targets", "create_reader",
+        "ReaderImageFolder", "ReaderImageInTar",
+    ),
+    ".dataset": ("ImageDataset", "CorruptImageError"),
+    ".dataset_factory": ("create_dataset", "search_split"),
+    ".digits": ("materialize_digits", "default_digits_root"),
+    ".loader": ("create_loader", "fast_collate", "PrefetchLoader"),
+    ".random_erasing": ("RandomErasing",),
 }.items():
     _NAMES.update(dict.fromkeys(_names, _module))
 
