@@ -30,6 +30,7 @@ for _module, _names in {
     ".digits": ("materialize_digits", "default_digits_root"),
     ".loader": ("create_loader", "fast_collate", "PrefetchLoader"),
     ".random_erasing": ("RandomErasing",),
+    ".mixup": ("Mixup", "FastCollateMixup", "mixup_target", "rand_bbox", "rand_bbox_minmax", "cutmix_bbox_and_lam"),
 }.items():
     _NAMES.update(dict.fromkeys(_names, _module))
 
