@@ -25,11 +25,15 @@ for _module, _names in {
         "IMG_EXTENSIONS", "natural_key", "load_class_map", "find_images_and_targets", "create_reader",
         "ReaderImageFolder", "ReaderImageInTar",
     ),
-    ".dataset": ("ImageDataset", "CorruptImageError"),
+    ".dataset": ("ImageDataset", "AugMixDataset", "CorruptImageError"),
     ".dataset_factory": ("create_dataset", "search_split"),
     ".digits": ("materialize_digits", "default_digits_root"),
     ".loader": ("create_loader", "fast_collate", "PrefetchLoader"),
     ".random_erasing": ("RandomErasing",),
+    ".auto_augment": (
+        "AutoAugment", "RandAugment", "AugMixAugment", "AugmentOp", "auto_augment_policy", "auto_augment_transform",
+        "rand_augment_transform", "augment_and_mix_transform", "rand_augment_ops", "augmix_ops",
+    ),
     ".mixup": ("Mixup", "FastCollateMixup", "mixup_target", "rand_bbox", "rand_bbox_minmax", "cutmix_bbox_and_lam"),
 }.items():
     _NAMES.update(dict.fromkeys(_names, _module))

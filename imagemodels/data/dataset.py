@@ -10,7 +10,7 @@ from PIL import Image
 
 from .readers import Reader, create_reader
 
-__all__ = ["ImageDataset", "CorruptImageError", "DEFAULT_MAX_BAD_FRACTION"]
+__all__ = ["ImageDataset", "AugMixDataset", "CorruptImageError", "DEFAULT_MAX_BAD_FRACTION"]
 
 _logger = logging.getLogger(__name__)
 
@@ -141,3 +141,46 @@ class ImageDataset(data.Dataset):
 
     def filenames(self, basename=False, absolute=False):
         return self.reader.filenames(basename, absolute)
+
+
+class AugMixDataset(data.Dataset):
+    """Each sample as ``num_splits`` views: the clean one, then ``num_splits - 1`` augmented ones (AugMix / JSD training).
+
+    Its ``transform`` is the 3-stage tuple ``create_transform(..., separate=True)`` returns: the first
+    stage (crop, flip) runs once per sample, the second (colour / auto-augment) once per augmented
+    view, the third (to tensor, normalise) on every view.
+    """
+
+    def __init__(self, dataset: ImageDataset, num_splits: int = 2):
+        if num_splits < 2:
+            raise ValueError(f"AugMixDataset needs num_splits >= 2 (one clean view + augmented ones), got {num_splits}")
+        self.dataset = dataset
+        self.num_splits = num_splits
+        self.augmentation = None
+        self.normalize = None
+        if dataset.transform is not None:
+            self.transform = dataset.transform
+
+    @property
+    def transform(self):
+        return self.dataset.transform
+
+    @transform.setter
+    def transform(self, stages):
+        if not (isinstance(stages, (tuple, list)) and len(stages) == 3):
+            raise ValueError("AugMixDataset.transform must be the 3 stages of create_transform(..., separate=True) "
+                             "(create_loader(..., num_aug_splits=N) does this)")
+        self.dataset.transform, self.augmentation, self.normalize = stages
+
+    def _normalize(self, x):
+        return x if self.normalize is None else self.normalize(x)
+
+    def __getitem__(self, index):
+        x, y = self.dataset[index]
+        views = [self._normalize(x)]
+        for _ in range(self.num_splits - 1):
+            views.append(self._normalize(self.augmentation(x)))
+        return tuple(views), y
+
+    def __len__(self):
+        return len(self.dataset)

@@ -211,10 +211,7 @@ def create_loader(
         re_num_splits=re_num_splits, tf_preprocessing=tf_preprocessing, use_prefetcher=use_prefetcher,
         separate=num_aug_splits > 0,
     )
-    if hasattr(dataset, "set_transform"):  # an AugMixDataset owns the split of the stages
-        dataset.set_transform(transform)
-    else:
-        dataset.transform = transform
+    dataset.transform = transform  # an AugMixDataset takes the three stages of a separate=True transform
 
     sampler = None
     if distributed:
