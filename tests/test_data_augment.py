@@ -164,6 +164,19 @@ def test_cutmix_boxes_respect_minmax_and_lam_is_the_box_area():
     assert target[0, 1].item() == pytest.approx(mixed[0].mean().item())
 
 
+def test_multi_label_mixup_equals_reference():
+    x = torch.randn(6, 3, 16, 16)
+    y = (torch.rand(6, 4) > 0.5).float()
+    ours = data.Mixup(mixup_alpha=0.8, cutmix_alpha=1.0, num_classes=4, multi_label=True)
+    ref = timm.data.Mixup(mixup_alpha=0.8, cutmix_alpha=1.0, num_classes=4, multi_label=True)
+    for seed in range(3):
+        xo, yo = _seeded(lambda: ours(x.clone(), y), seed)
+        xr, yr = _seeded(lambda: ref(x.clone(), y), seed)
+        assert torch.equal(xo, xr) and torch.equal(yo, yr)
+    with pytest.raises(ValueError, match="dense targets of shape"):
+        ours(x.clone(), torch.arange(6))
+
+
 def test_mixup_errors():
     with pytest.raises(ValueError, match="batch size must be even, got 3"):
         data.Mixup()(torch.zeros(3, 1, 4, 4), torch.zeros(3))

@@ -15,6 +15,7 @@ from typing import Optional, Sequence, Tuple
 
 import numpy as np
 import torch
+import torch.utils.data
 
 __all__ = ["Mixup", "FastCollateMixup", "mixup_target", "one_hot", "rand_bbox", "rand_bbox_minmax", "cutmix_bbox_and_lam"]
 
@@ -26,13 +27,21 @@ def one_hot(x: torch.Tensor, num_classes: int, on_value: float = 1.0, off_value:
     return torch.full((x.size(0), num_classes), off_value, device=x.device).scatter_(1, x, on_value)
 
 
-def mixup_target(target: torch.Tensor, num_classes: int, lam=1.0, smoothing: float = 0.0) -> torch.Tensor:
-    """``lam * smoothed_one_hot(target) + (1 - lam) * smoothed_one_hot(target mirrored)``; rows sum to 1."""
-    off_value = smoothing / num_classes
-    on_value = 1.0 - smoothing + off_value
-    y1 = one_hot(target, num_classes, on_value, off_value)
-    y2 = one_hot(target.flip(0), num_classes, on_value, off_value)
-    return y1 * lam + y2 * (1.0 - lam)
+def mixup_target(target: torch.Tensor, num_classes: int, lam=1.0, smoothing: float = 0.0,
+                 multi_label: bool = False) -> torch.Tensor:
+    """``lam * smoothed(target) + (1 - lam) * smoothed(target mirrored)``.
+
+    Class indices become label-smoothed one-hot rows (each row sums to 1); with ``multi_label`` the
+    targets are already dense ``(batch, num_classes)`` and each label is smoothed towards 0.5.
+    """
+    if multi_label:
+        if target.ndim != 2 or target.shape[1] != num_classes:
+            raise ValueError(f"multi_label mixup needs dense targets of shape (batch, {num_classes}), got {tuple(target.shape)}")
+        y1 = target.float() * (1.0 - smoothing) + 0.5 * smoothing
+    else:
+        off_value = smoothing / num_classes
+        y1 = one_hot(target, num_classes, 1.0 - smoothing + off_value, off_value)
+    return y1 * lam + y1.flip(0) * (1.0 - lam)
 
 
 def rand_bbox(img_shape: Sequence[int], lam: float, margin: float = 0.0, count: Optional[int] = None):
@@ -89,7 +98,9 @@ class Mixup:
         correct_lam: bool = True,
         label_smoothing: float = 0.1,
         num_classes: int = 1000,
+        multi_label: bool = False,
     ):
+        self.multi_label = multi_label
         self.mixup_alpha = mixup_alpha
         self.cutmix_alpha = cutmix_alpha
         self.cutmix_minmax = cutmix_minmax
@@ -201,7 +212,7 @@ class Mixup:
             lam = self._mix_pair(x)
         else:
             lam = self._mix_batch(x)
-        return x, mixup_target(target, self.num_classes, lam, self.label_smoothing)
+        return x, mixup_target(target, self.num_classes, lam, self.label_smoothing, self.multi_label)
 
 
 def _np_image(img) -> np.ndarray:
@@ -292,6 +303,6 @@ class FastCollateMixup(Mixup):
             lam = self._collate_pair(output, batch)
         else:
             lam = self._collate_batch(output, batch)
-        target = torch.tensor([b[1] for b in batch], dtype=torch.int64)
-        target = mixup_target(target, self.num_classes, lam, self.label_smoothing)
+        target = torch.utils.data.default_collate([b[1] for b in batch])  # class indices or dense multi-label rows
+        target = mixup_target(target, self.num_classes, lam, self.label_smoothing, self.multi_label)
         return output, target[:out_size]

@@ -30,20 +30,20 @@ _PIL_INTERP = {
 RANDOM_INTERPOLATION = (InterpolationMode.BILINEAR, InterpolationMode.BICUBIC)
 
 
-def str_to_interp_mode(name: str) -> InterpolationMode:
-    if name not in _INTERP_NAMES:
-        raise ValueError(f"interpolation must be one of {', '.join(_INTERP_NAMES)} (or 'random' for training), got {name!r}")
-    return InterpolationMode(name)
+def str_to_interp_mode(mode_str: str) -> InterpolationMode:
+    if mode_str not in _INTERP_NAMES:
+        raise ValueError(f"interpolation must be one of {', '.join(_INTERP_NAMES)} (or 'random' for training), got {mode_str!r}")
+    return InterpolationMode(mode_str)
 
 
 def interp_mode_to_str(mode: InterpolationMode) -> str:
     return mode.value
 
 
-def str_to_pil_interp(name: str) -> int:
-    if name not in _PIL_INTERP:
-        raise ValueError(f"interpolation must be one of {', '.join(_INTERP_NAMES)}, got {name!r}")
-    return _PIL_INTERP[name]
+def str_to_pil_interp(mode_str: str) -> int:
+    if mode_str not in _PIL_INTERP:
+        raise ValueError(f"interpolation must be one of {', '.join(_INTERP_NAMES)}, got {mode_str!r}")
+    return _PIL_INTERP[mode_str]
 
 
 def _interp_arg(interpolation) -> Union[InterpolationMode, Tuple[InterpolationMode, ...]]:
