@@ -126,6 +126,15 @@ def test_corrupt_images_are_skipped_counted_and_bounded(folder):
             strict.check_images()
 
 
+def test_all_images_unreadable_is_an_error(tmp_path):
+    for cls in ("a", "b"):
+        (tmp_path / cls).mkdir()
+        (tmp_path / cls / "x.png").write_bytes(b"garbage")
+    ds = data.ImageDataset(tmp_path, max_bad_fraction=1.0)
+    with pytest.warns(RuntimeWarning), pytest.raises(data.CorruptImageError, match="none of the 2 images"):
+        ds[0]
+
+
 def test_digits_materialise_once_with_fixed_split(tmp_path):
     pytest.importorskip("sklearn")
     root = data.materialize_digits(tmp_path / "digits")

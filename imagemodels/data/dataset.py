@@ -94,6 +94,8 @@ class ImageDataset(data.Dataset):
             except (OSError, ValueError, SyntaxError) as err:  # what PIL raises for unreadable / truncated files
                 self._record_bad(index, err)
                 index = (index + 1) % len(self)
+        else:
+            raise CorruptImageError(f"none of the {len(self)} images under {self.root} could be read")
         if self.transform is not None:
             img = self.transform(img)
         if target is None:
