@@ -191,3 +191,13 @@ def test_training_loader_is_deterministic_with_workers(tmp_path):
 
     (x1, y1), (x2, y2) = first_batch(), first_batch()
     assert torch.equal(x1, x2) and torch.equal(y1, y2)
+
+
+def test_digits_command_line_hook(tmp_path):
+    pytest.importorskip("sklearn")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "imagemodels.data.digits", str(tmp_path / "d")],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == str(tmp_path / "d") and len(list((tmp_path / "d" / "val").rglob("*.png"))) == 360
