@@ -201,3 +201,32 @@ def test_digits_command_line_hook(tmp_path):
     out = subprocess.run([sys.executable, "-m", "imagemodels.data.digits", str(tmp_path / "d")],
                          capture_output=True, text=True, check=True).stdout.strip()
     assert out == str(tmp_path / "d") and len(list((tmp_path / "d" / "val").rglob("*.png"))) == 360
+
+
+@pytest.mark.parametrize("num_repeats,replicas,size", [(3, 1, 1000), (3, 2, 1000), (2.5, 4, 1000), (3, 8, 100)])
+def test_repeat_aug_sampler_equals_reference(num_repeats, replicas, size):
+    ref_module = pytest.importorskip("timm.data.distributed_sampler")
+    dataset = list(range(size))
+    for rank in range(replicas):
+        ours = data.RepeatAugSampler(dataset, num_replicas=replicas, rank=rank, num_repeats=num_repeats)
+        ref = ref_module.RepeatAugSampler(dataset, num_replicas=replicas, rank=rank, num_repeats=num_repeats)
+        for epoch in (0, 3):
+            ours.set_epoch(epoch)
+            ref.set_epoch(epoch)
+            assert list(ours) == list(ref) and len(ours) == len(ref)
+
+
+def test_ordered_sampler_splits_in_order():
+    parts = [list(data.OrderedDistributedSampler(list(range(10)), num_replicas=3, rank=r)) for r in range(3)]
+    assert parts == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 0, 1]]
+
+
+def test_loader_with_repeated_augmentation(tmp_path):
+    pytest.importorskip("sklearn")
+    ds = data.create_dataset("digits", root=data.materialize_digits(tmp_path / "d"), split="train", is_training=True)
+    loader = data.create_loader(ds, (3, 32, 32), batch_size=64, is_training=True, num_aug_repeats=3, num_workers=0,
+                                device="cpu")
+    assert isinstance(loader.sampler, data.RepeatAugSampler)
+    indices = list(loader.sampler)
+    assert len(indices) == 1280  # 1437 rounded down to a multiple of 256
+    assert indices[0] == indices[1] == indices[2]  # one rank sees each sample's three copies

@@ -30,6 +30,7 @@ for _module, _names in {
     ".digits": ("materialize_digits", "default_digits_root"),
     ".loader": ("create_loader", "fast_collate", "PrefetchLoader"),
     ".random_erasing": ("RandomErasing",),
+    ".distributed_sampler": ("OrderedDistributedSampler", "RepeatAugSampler"),
     ".auto_augment": (
         "AutoAugment", "RandAugment", "AugMixAugment", "AugmentOp", "auto_augment_policy", "auto_augment_transform",
         "rand_augment_transform", "augment_and_mix_transform", "rand_augment_ops", "augmix_ops",

@@ -16,6 +16,7 @@ import torch
 import torch.utils.data
 
 from .constants import IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD
+from .distributed_sampler import OrderedDistributedSampler, RepeatAugSampler
 from .transforms_factory import create_transform
 
 __all__ = ["create_loader", "fast_collate", "PrefetchLoader", "seed_worker"]
@@ -195,7 +196,7 @@ def create_loader(
 
     ``device`` defaults to CUDA when available, else the CPU.
     """
-    unsupported = dict(num_aug_repeats=num_aug_repeats, use_multi_epochs_loader=use_multi_epochs_loader,
+    unsupported = dict(use_multi_epochs_loader=use_multi_epochs_loader,
                        input_size_choices=input_size_choices, batch_size_choices=batch_size_choices,
                        num_batches=num_batches)
     on = [k for k, v in unsupported.items() if v]
@@ -214,16 +215,24 @@ def create_loader(
     dataset.transform = transform  # an AugMixDataset takes the three stages of a separate=True transform
 
     sampler = None
-    if distributed:
-        if not isinstance(dataset, torch.utils.data.IterableDataset):
-            sampler = torch.utils.data.distributed.DistributedSampler(dataset, shuffle=is_training)
+    iterable = isinstance(dataset, torch.utils.data.IterableDataset)
+    if num_aug_repeats and (iterable or not is_training):
+        raise ValueError("num_aug_repeats (repeated augmentation) needs a map-style training dataset (is_training=True)")
+    if num_aug_repeats:
+        # outside a process group this is one rank (the reference library only allows it distributed)
+        sampler = RepeatAugSampler(dataset, num_repeats=num_aug_repeats)
+    elif distributed and not iterable:
+        if is_training:
+            sampler = torch.utils.data.distributed.DistributedSampler(dataset)
+        else:
+            sampler = OrderedDistributedSampler(dataset)  # evaluation outputs gather back in dataset order
     if collate_fn is None:
         collate_fn = fast_collate if use_prefetcher else torch.utils.data.default_collate
 
     loader = torch.utils.data.DataLoader(
         dataset,
         batch_size=batch_size,
-        shuffle=sampler is None and is_training and not isinstance(dataset, torch.utils.data.IterableDataset),
+        shuffle=sampler is None and is_training and not iterable,
         num_workers=num_workers,
         sampler=sampler,
         collate_fn=collate_fn,
