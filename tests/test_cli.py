@@ -222,31 +222,6 @@ def test_sample_image_is_a_small_jpeg():
     assert (path.parent / "README.md").read_text().count("CC0") >= 1
 
 
-@pytest.mark.parametrize("cfg_args", [
-    dict(input_size=(3, 224, 224), crop_pct=0.875, interpolation="bicubic"),
-    dict(input_size=(3, 288, 288), crop_pct=0.95, interpolation="bilinear", mean=(0.5,) * 3, std=(0.5,) * 3),
-    dict(input_size=(3, 256, 128), crop_pct=0.9, interpolation="bilinear"),
-    dict(input_size=(3, 224, 224), crop_pct=1.0, crop_mode="squash"),
-])
-def test_preprocess_matches_the_reference_eval_transform(cfg_args):
-    timm_data = pytest.importorskip("timm.data")
-    import torch
-
-    from imagemodels.cli.preprocess import load_image, preprocess
-    from imagemodels.models import PretrainedCfg
-    from imagemodels.utils import sample_image_path
-
-    cfg = PretrainedCfg(**cfg_args)
-    img = load_image(sample_image_path())
-    reference = timm_data.create_transform(
-        input_size=cfg.input_size, interpolation=cfg.interpolation, crop_pct=cfg.crop_pct,
-        crop_mode=cfg.crop_mode, mean=cfg.mean, std=cfg.std,
-    )(img).unsqueeze(0)
-    ours = preprocess(img, cfg)
-    assert ours.shape == reference.shape
-    torch.testing.assert_close(ours, reference, atol=1e-5, rtol=0)
-
-
 def test_measure_model_counts_on_meta_and_falls_back_to_cpu():
     import torch
     from torch import nn

@@ -44,10 +44,6 @@ def _show_some_models(arch: str) -> None:
     print(f"  {stem}*: {', '.join(examples)}{more}")
 
 
-def _size(hw) -> str:
-    return str(hw[0]) if hw[0] == hw[1] else f"{hw[0]}x{hw[1]}"
-
-
 def _rounded(values) -> tuple:
     return tuple(round(v, 3) for v in values)
 
@@ -87,7 +83,7 @@ def demo_command(model_name: str, image: Optional[str] = None, pretrained: bool 
     _show_some_models(get_arch_name(model_name))
     model = _build(model_name, pretrained).eval()
     _show_model(model, pretrained)
-    x = _show_preprocessing(img, path, model.pretrained_cfg)
+    x = _show_preprocessing(img, path, model)
     _show_top_classes(model, x, topk, pretrained)
     # only the shapes are shown, so the feature extractor needs no weights
     _show_feature_maps(_build(model_name, pretrained=False, features_only=True).eval(), x)
@@ -106,15 +102,15 @@ def _show_model(model, pretrained: bool) -> None:
               "pass --pretrained to download real weights")
 
 
-def _show_preprocessing(img, path: Path, cfg):
-    from .preprocess import eval_transform_params, preprocess
+def _show_preprocessing(img, path: Path, model):
+    from imagemodels.data import create_transform, resolve_model_data_config
 
-    x = preprocess(img, cfg)
-    resize, crop, interpolation = eval_transform_params(cfg)
-    how = "shorter side" if resize[0] == resize[1] else "resize"
+    config = resolve_model_data_config(model)
+    transform = create_transform(**config)
+    x = transform(img).unsqueeze(0)
     print(f"image    {path}  {img.width}x{img.height} -> tensor {tuple(x.shape)}")
-    print(f"         ({how} to {_size(resize)} = {_size(crop)} / crop_pct {cfg.crop_pct} ({interpolation}), "
-          f"center crop {crop[0]}x{crop[1]}, normalize mean {_rounded(cfg.mean)} std {_rounded(cfg.std)})")
+    print(f"         (eval transform of the weights: crop_pct {config['crop_pct']} ({config['crop_mode']}), "
+          f"{config['interpolation']}, normalize mean {_rounded(config['mean'])} std {_rounded(config['std'])})")
     return x
 
 

@@ -16,11 +16,10 @@ probability, magnitude noise and sign flips from Python's ``random``.
 """
 from __future__ import annotations
 
-import math
 import random
 import re
 from functools import partial
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import Optional
 
 import torch.utils.data as data
 from PIL import Image

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import List, Sequence, Tuple, Union
+from typing import List, Tuple, Union
 
 import numpy as np
 import torch
