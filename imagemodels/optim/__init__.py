@@ -1,0 +1,18 @@
+"""Optimizers and the optimizer factory (timm-compatible names).
+
+``create_optimizer_v2(model, 'adamw', lr=1e-3, weight_decay=0.05, layer_decay=0.75)``; ``list_optimizers()``
+names every optimizer this package implements.
+"""
+from ._factory import (OptimInfo, create_optimizer, create_optimizer_v2, get_optimizer_class, get_optimizer_info,
+                       list_optimizers, optimizer_kwargs)
+from ._lr_scale import apply_lr_scale_in_step
+from ._param_groups import auto_group_layers, param_groups_layer_decay, param_groups_weight_decay
+from .adabelief import AdaBelief
+from .adopt import Adopt
+from .lamb import Lamb
+from .lars import Lars
+from .lion import Lion
+from .lookahead import Lookahead
+from .nadamw import NAdamW
+from .rmsprop_tf import RMSpropTF
+from .sgdw import SGDW
