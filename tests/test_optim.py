@@ -26,7 +26,7 @@ def _reference_optim():
 class Tiny(nn.Module):
     def __init__(self):
         super().__init__()
-        self.fc1 = nn.Linear(6, 16)
+        self.fc1 = nn.Linear(6, 16, bias=False)  # LayerNorm after it: scale-invariant (AdamP / SGDP project)
         self.norm = nn.LayerNorm(16)
         self.fc2 = nn.Linear(16, 3)
         self.pos = nn.Parameter(torch.zeros(1, 16, 2))

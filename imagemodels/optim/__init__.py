@@ -8,11 +8,16 @@ from ._factory import (OptimInfo, create_optimizer, create_optimizer_v2, get_opt
 from ._lr_scale import apply_lr_scale_in_step
 from ._param_groups import auto_group_layers, param_groups_layer_decay, param_groups_weight_decay
 from .adabelief import AdaBelief
+from .adamp import AdamP
+from .adan import Adan
 from .adopt import Adopt
 from .lamb import Lamb
 from .lars import Lars
 from .lion import Lion
 from .lookahead import Lookahead
+from .madgrad import MADGRAD
 from .nadamw import NAdamW
+from .novograd import NvNovoGrad
 from .rmsprop_tf import RMSpropTF
+from .sgdp import SGDP
 from .sgdw import SGDW

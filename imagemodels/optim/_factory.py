@@ -15,7 +15,7 @@ from torch import nn
 from ._lr_scale import apply_lr_scale_in_step
 from ._param_groups import param_groups_layer_decay, param_groups_weight_decay
 from .lookahead import Lookahead
-from . import adabelief, adopt, lamb, lars, lion, nadamw, rmsprop_tf, sgdw
+from . import adabelief, adamp, adan, adopt, lamb, lars, lion, madgrad, nadamw, novograd, rmsprop_tf, sgdp, sgdw
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,17 @@ def _rows():
         ("lion", lion.Lion, "sign of interpolated momentum (evolved)", False, False, True, {}),
         ("adopt", adopt.Adopt, "Adam variant that converges for any beta2", True, False, True, {}),
         ("adoptw", adopt.Adopt, "ADOPT with decoupled weight decay", True, False, True, dict(decoupled=True)),
+        ("sgdp", sgdp.SGDP, "SGD with projection of the radial update (AdamP paper)", True, True, False,
+         dict(nesterov=True)),
+        ("adamp", adamp.AdamP, "Adam with projection of the radial update", True, False, True,
+         dict(wd_ratio=0.01, nesterov=True)),
+        ("madgrad", madgrad.MADGRAD, "momentumized dual-averaged gradient", True, True, False, {}),
+        ("madgradw", madgrad.MADGRAD, "MADGRAD with decoupled weight decay", True, True, False,
+         dict(decoupled_decay=True)),
+        ("novograd", novograd.NvNovoGrad, "layer-wise normalised gradients (NovoGrad)", True, False, True, {}),
+        ("nvnovograd", novograd.NvNovoGrad, "layer-wise normalised gradients (NovoGrad)", True, False, True, {}),
+        ("adan", adan.Adan, "adaptive Nesterov momentum", True, False, True, dict(no_prox=False)),
+        ("adanw", adan.Adan, "Adan with decoupled weight decay", True, False, True, dict(no_prox=True)),
     ]
     return {r[0]: OptimInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in table}
 
