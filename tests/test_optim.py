@@ -11,6 +11,8 @@ from torch import nn
 import imagemodels.optim as ours
 import parity
 
+pytestmark = pytest.mark.filterwarnings("ignore:Using backward\(\) with create_graph=True")
+
 # reference name to compare with where ours maps to a PyTorch fused kernel (the reference's are NVIDIA apex)
 SAME_AS = {"fusedadam": "adam", "fusedadamw": "adamw", "fusedsgd": "sgd"}
 # per-name settings that keep a few steps well conditioned (defaults of lars/adafactor assume other scales)
@@ -94,7 +96,7 @@ ROSEN_LR = {
     **dict.fromkeys(["sgd", "nesterov", "momentum", "fusedsgd", "sgdw", "nesterovw", "sgdp",
                      "lars", "larc", "nlars", "nlarc"], 1e-3),
     **dict.fromkeys(["lion", "lamb", "lambc", "radam", "radamw", "radabelief", "rmsprop"], 1e-2),
-    "adadelta": 1.0, "adagrad": 3.0, "adopt": 0.3, "adoptw": 0.3, "adamax": 0.3,
+    "adadelta": 1.0, "adagrad": 3.0, "adopt": 0.3, "adoptw": 0.3, "adamax": 0.3, "adahessian": 3.0,
 }
 
 

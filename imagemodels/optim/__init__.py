@@ -8,6 +8,9 @@ from ._factory import (OptimInfo, create_optimizer, create_optimizer_v2, get_opt
 from ._lr_scale import apply_lr_scale_in_step
 from ._param_groups import auto_group_layers, param_groups_layer_decay, param_groups_weight_decay
 from .adabelief import AdaBelief
+from .adafactor import Adafactor
+from .adafactor_bv import AdafactorBigVision
+from .adahessian import Adahessian
 from .adamp import AdamP
 from .adan import Adan
 from .adopt import Adopt

@@ -15,7 +15,7 @@ from torch import nn
 from ._lr_scale import apply_lr_scale_in_step
 from ._param_groups import param_groups_layer_decay, param_groups_weight_decay
 from .lookahead import Lookahead
-from . import adabelief, adamp, adan, adopt, lamb, lars, lion, madgrad, nadamw, novograd, rmsprop_tf, sgdp, sgdw
+from . import adabelief, adafactor, adafactor_bv, adahessian, adamp, adan, adopt, lamb, lars, lion, madgrad, nadamw, novograd, rmsprop_tf, sgdp, sgdw
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,10 @@ def _rows():
         ("nvnovograd", novograd.NvNovoGrad, "layer-wise normalised gradients (NovoGrad)", True, False, True, {}),
         ("adan", adan.Adan, "adaptive Nesterov momentum", True, False, True, dict(no_prox=False)),
         ("adanw", adan.Adan, "Adan with decoupled weight decay", True, False, True, dict(no_prox=True)),
+        ("adafactor", adafactor.Adafactor, "factored second moments, memory efficient", True, False, True, {}),
+        ("adafactorbv", adafactor_bv.AdafactorBigVision, "Adafactor as in big_vision", True, True, False, {}),
+        ("adahessian", adahessian.Adahessian, "Adam on a Hutchinson Hessian-diagonal estimate", True, False, True,
+         {}),
     ]
     return {r[0]: OptimInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in table}
 

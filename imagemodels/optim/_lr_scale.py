@@ -15,7 +15,7 @@ def _scale(optimizer, args, kwargs):
     saved = []
     for group in optimizer.param_groups:
         saved.append(group.get("lr"))
-        if "lr_scale" in group and "lr" in group:
+        if "lr_scale" in group and group.get("lr") is not None:
             group["lr"] = group["lr"] * group["lr_scale"]
     optimizer._unscaled_lrs = saved
 
