@@ -82,3 +82,12 @@ class AdafactorBigVision(PerParamOptimizer):
             # big_vision decays without the lr ("unscaled"); PyTorch convention scales by it
             p.mul_(1.0 - (wd if group["unscaled_wd"] else lr * wd))
         p.sub_(update)
+
+    def load_state_dict(self, state_dict):
+        # Optimizer.load_state_dict casts state to the parameter's dtype; momentum lives in momentum_dtype
+        super().load_state_dict(state_dict)
+        for group in self.param_groups:
+            for p in group["params"]:
+                state = self.state.get(p, {})
+                if "exp_avg" in state:
+                    state["exp_avg"] = state["exp_avg"].to(group["momentum_dtype"])
