@@ -19,6 +19,17 @@ SAME_AS = {"fusedadam": "adam", "fusedadamw": "adamw", "fusedsgd": "sgd"}
 LR = {"lars": 0.1, "larc": 0.1, "nlars": 0.1, "nlarc": 0.1, "adadelta": 1.0, "radam": 3e-2, "radamw": 3e-2}
 
 
+def _lr(table, name, default):
+    """A name's lr from a table, else its base name's (a variant keeps its base's scale: 'clionc' -> 'lion')."""
+    if name in table:
+        return table[name]
+    cls = ours.get_optimizer_info(name).opt_class
+    for base, lr in table.items():
+        if ours.get_optimizer_info(base).opt_class is cls:
+            return lr
+    return default
+
+
 def _reference_optim():
     parity.reference()
     import timm.optim
@@ -46,10 +57,13 @@ def _data():
     return x, (x[:, :3] * 2 - x[:, 3:]).detach()
 
 
-def _train(model, optimizer, steps):
+def _train(model, optimizer, steps, halve_lr_at=None):
     x, y = _data()
     losses = []
-    for _ in range(steps):
+    for i in range(steps):
+        if i == halve_lr_at:  # as a schedule would: corrected weight decay differs only once lr moves
+            for group in optimizer.param_groups:
+                group["lr"] *= 0.5
         def closure():
             optimizer.zero_grad()
             loss = nn.functional.mse_loss(model(x), y)
@@ -75,9 +89,9 @@ def test_trajectory_matches_reference(name):
     torch.manual_seed(0)
     model = Tiny()
     model_ref = copy.deepcopy(model)
-    kwargs = dict(lr=LR.get(name, 1e-2), weight_decay=1e-2)
-    _train(model, ours.create_optimizer_v2(model, name, **kwargs), 6)
-    _train(model_ref, ref.create_optimizer_v2(model_ref, ref_name, **kwargs), 6)
+    kwargs = dict(lr=_lr(LR, name, 1e-2), weight_decay=1e-2)
+    _train(model, ours.create_optimizer_v2(model, name, **kwargs), 6, halve_lr_at=3)
+    _train(model_ref, ref.create_optimizer_v2(model_ref, ref_name, **kwargs), 6, halve_lr_at=3)
     for (n, a), b in zip(model.named_parameters(), model_ref.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=1e-5, msg=lambda m: f"{name}: {n}: {m}")
 
@@ -86,7 +100,7 @@ def test_trajectory_matches_reference(name):
 def test_trains_tiny_model(name):
     torch.manual_seed(0)
     model = Tiny()
-    losses = _train(model, ours.create_optimizer_v2(model, name, lr=LR.get(name, 1e-2), weight_decay=1e-4), 60)
+    losses = _train(model, ours.create_optimizer_v2(model, name, lr=_lr(LR, name, 1e-2), weight_decay=1e-4), 60)
     assert losses[-1] < 0.5 * losses[0], f"{name}: loss {losses[0]:.3f} -> {losses[-1]:.3f}"
 
 
@@ -108,7 +122,7 @@ def test_rosenbrock(name):
         x, y = xy
         return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
 
-    opt = ours.create_optimizer_v2([xy], name, lr=ROSEN_LR.get(name, 3e-2), weight_decay=0.0)
+    opt = ours.create_optimizer_v2([xy], name, lr=_lr(ROSEN_LR, name, 3e-2), weight_decay=0.0)
     start = f().item()
     for _ in range(1000):
         opt.zero_grad()
@@ -251,7 +265,7 @@ def test_state_dict_resume(name):
     import io
     torch.manual_seed(0)
     model = Tiny()
-    kwargs = dict(lr=LR.get(name, 1e-2), weight_decay=1e-2)
+    kwargs = dict(lr=_lr(LR, name, 1e-2), weight_decay=1e-2)
     opt = ours.create_optimizer_v2(model, name, **kwargs)
     _train(model, opt, 3)
     buffer = io.BytesIO()

@@ -47,3 +47,20 @@ class PerParamOptimizer(torch.optim.Optimizer):
 
     def _begin_step(self) -> None:
         """Hook for work over all groups before any update (e.g. global gradient clipping)."""
+
+
+def corrected_wd_defaults(lr, corrected_weight_decay: bool) -> dict:
+    """Defaults for corrected weight decay (decay scaled by ``lr**2 / max_lr`` instead of ``lr``, so that the
+    decay's equilibrium does not move as a schedule lowers the lr); ``max_lr`` is the lr at construction."""
+    max_lr = float(lr) if lr is not None else None
+    if corrected_weight_decay and not (max_lr and max_lr > 0):
+        raise ValueError(f"corrected_weight_decay needs the peak lr (> 0) at construction, got {lr}")
+    return dict(corrected_weight_decay=corrected_weight_decay, max_lr_snapshot=max_lr)
+
+
+def decay_lr(group: dict) -> float:
+    """The lr that multiplies decoupled weight decay for this group."""
+    lr = group["lr"]
+    if group.get("corrected_weight_decay"):
+        return lr * lr / group["max_lr_snapshot"]
+    return lr

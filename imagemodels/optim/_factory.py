@@ -85,7 +85,38 @@ def _rows():
         ("adahessian", adahessian.Adahessian, "Adam on a Hutchinson Hessian-diagonal estimate", True, False, True,
          {}),
     ]
-    return {r[0]: OptimInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in table}
+    rows = {r[0]: OptimInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in table}
+
+    # variants: (name, base name, extra defaults). 'c' prefix = caution (Cautious Optimizers,
+    # https://arxiv.org/abs/2411.16085), 'c' suffix = corrected weight decay (lr**2 / max_lr), 'w' = decoupled decay
+    caution, corrected = dict(caution=True), dict(corrected_weight_decay=True)
+    variants = [
+        ("sgdc", "sgdw", corrected), ("csgdw", "sgdw", caution), ("csgdc", "sgdw", {**caution, **corrected}),
+        ("csgdp", "sgdp", caution), ("cadamp", "adamp", caution),
+        ("nadamc", "nadamw", corrected), ("cnadamw", "nadamw", caution),
+        ("cnadamc", "nadamw", {**caution, **corrected}),
+        ("lionc", "lion", corrected), ("clion", "lion", caution), ("clionc", "lion", {**caution, **corrected}),
+        ("lambw", "lamb", dict(decoupled_decay=True)), ("lambcw", "lambc", dict(decoupled_decay=True)),
+        ("lambcd", "lamb", dict(decoupled_decay=True, **corrected)), ("clamb", "lamb", caution),
+        ("clambw", "lamb", dict(decoupled_decay=True, **caution)),
+        ("novogradw", "novograd", dict(decoupled_decay=True)),
+        ("novogradc", "novograd", dict(decoupled_decay=True, **corrected)),
+        ("rmsproptfw", "rmsproptf", dict(decoupled_decay=True)),
+        ("rmsproptfc", "rmsproptf", dict(decoupled_decay=True, **corrected)), ("crmsproptf", "rmsproptf", caution),
+        ("adoptc", "adoptw", corrected), ("cadopt", "adopt", caution), ("cadoptw", "adoptw", caution),
+        ("cadoptc", "adoptw", {**caution, **corrected}),
+        ("cadan", "adan", caution), ("cadanw", "adanw", caution),
+        ("cadafactor", "adafactor", dict(betas=(0.9, 0.999), **caution)),
+        ("adafactorbvc", "adafactorbv", corrected), ("cadafactorbv", "adafactorbv", caution),
+        ("cadafactorbvc", "adafactorbv", {**caution, **corrected}),
+    ]
+    notes = {"caution": "cautious", "corrected_weight_decay": "corrected decay", "decoupled_decay": "decoupled decay"}
+    for name, base, extra in variants:
+        b = rows[base]
+        what = ", ".join(notes[k] for k in extra if k in notes)
+        rows[name] = OptimInfo(name, b.opt_class, f"{b.description}; {what}", b.has_eps, b.has_momentum,
+                               b.has_betas, {**b.defaults, **extra})
+    return rows
 
 
 _OPTIMIZERS: Dict[str, OptimInfo] = _rows()

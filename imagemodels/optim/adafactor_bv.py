@@ -6,7 +6,7 @@ from typing import Optional, Union
 
 import torch
 
-from ._base import PerParamOptimizer, cautious, validate
+from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, validate
 
 _DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}
 
@@ -26,7 +26,7 @@ class AdafactorBigVision(PerParamOptimizer):
                  decay_offset: int = 0, beta2_cap: float = 0.999, momentum: Optional[float] = 0.9,
                  momentum_dtype: Union[str, torch.dtype] = torch.bfloat16, eps: Optional[float] = None,
                  weight_decay: float = 0.0, clipping_threshold: Optional[float] = None, unscaled_wd: bool = False,
-                 caution: bool = False, foreach=None):
+                 caution: bool = False, corrected_weight_decay: bool = False, foreach=None):
         if isinstance(momentum_dtype, str):
             if momentum_dtype not in _DTYPES:
                 raise ValueError(f"momentum_dtype must be one of {', '.join(_DTYPES)}, got {momentum_dtype!r}")
@@ -36,7 +36,7 @@ class AdafactorBigVision(PerParamOptimizer):
             lr=lr, min_dim_size_to_factor=min_dim_size_to_factor, decay_rate=decay_rate, decay_offset=decay_offset,
             beta2_cap=beta2_cap, momentum=momentum, momentum_dtype=momentum_dtype, eps=eps,
             weight_decay=weight_decay, clipping_threshold=clipping_threshold, unscaled_wd=unscaled_wd,
-            caution=caution, foreach=foreach))
+            caution=caution, foreach=foreach, **corrected_wd_defaults(lr, corrected_weight_decay)))
 
     def _update(self, p, grad, state, group):
         dims = factored_dims(grad.shape, group["min_dim_size_to_factor"])
@@ -79,8 +79,12 @@ class AdafactorBigVision(PerParamOptimizer):
         lr, wd = group["lr"], group["weight_decay"]
         update.mul_(lr)
         if wd:
-            # big_vision decays without the lr ("unscaled"); PyTorch convention scales by it
-            p.mul_(1.0 - (wd if group["unscaled_wd"] else lr * wd))
+            if group["unscaled_wd"]:
+                # big_vision decays without the lr; corrected: by lr / max_lr
+                scale = lr / group["max_lr_snapshot"] if group["corrected_weight_decay"] else 1.0
+                p.mul_(1.0 - scale * wd)
+            else:
+                p.mul_(1.0 - decay_lr(group) * wd)
         p.sub_(update)
 
     def load_state_dict(self, state_dict):

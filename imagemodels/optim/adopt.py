@@ -3,16 +3,17 @@ https://arxiv.org/abs/2411.02853): normalise the gradient by the *previous* seco
 The first step only records the second moment."""
 import torch
 
-from ._base import PerParamOptimizer, cautious, validate
+from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, validate
 
 
 class Adopt(PerParamOptimizer):
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.9999), eps: float = 1e-6, clip_exp=0.333,
-                 weight_decay: float = 0.0, decoupled: bool = False, *, caution: bool = False,
+                 weight_decay: float = 0.0, decoupled: bool = False, corrected_weight_decay: bool = False, *, caution: bool = False,
                  foreach=None, maximize: bool = False):
         validate(lr=lr, eps=eps, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, clip_exp=clip_exp, weight_decay=weight_decay,
-                                      decoupled=decoupled, caution=caution, maximize=maximize, foreach=foreach))
+                                      decoupled=decoupled, caution=caution, maximize=maximize, foreach=foreach,
+                                      **corrected_wd_defaults(lr, corrected_weight_decay)))
 
     def _update(self, p, grad, state, group):
         grad = -grad if group["maximize"] else grad
@@ -31,7 +32,7 @@ class Adopt(PerParamOptimizer):
             v.addcmul_(grad, grad)
             return
         if wd and group["decoupled"]:
-            p.mul_(1 - lr * wd)
+            p.mul_(1 - decay_lr(group) * wd)
         normed = grad / v.sqrt().clamp(min=group["eps"])
         if group["clip_exp"] is not None:
             # the clip grows with the step: early, rare huge normalised gradients are cut

@@ -6,7 +6,7 @@ trust ratio applies only to tensors with weight decay unless ``always_adapt``; `
 (LAMBC, https://arxiv.org/abs/2006.13484)."""
 import torch
 
-from ._base import PerParamOptimizer, cautious, validate
+from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, validate
 
 
 def lamb_trust_ratio(w_norm, u_norm, clip):
@@ -18,12 +18,13 @@ class Lamb(PerParamOptimizer):
     def __init__(self, params, lr: float = 1e-3, bias_correction: bool = True, betas=(0.9, 0.999),
                  eps: float = 1e-6, weight_decay: float = 0.01, grad_averaging: bool = True,
                  max_grad_norm=1.0, trust_clip: bool = False, always_adapt: bool = False, caution: bool = False,
-                 decoupled_decay: bool = False, foreach=None):
+                 decoupled_decay: bool = False, corrected_weight_decay: bool = False, foreach=None):
         validate(lr=lr, eps=eps, weight_decay=weight_decay)
         super().__init__(params, dict(
             lr=lr, bias_correction=bias_correction, betas=betas, eps=eps, weight_decay=weight_decay,
             grad_averaging=grad_averaging, max_grad_norm=max_grad_norm, trust_clip=trust_clip,
-            always_adapt=always_adapt, caution=caution, decoupled_decay=decoupled_decay, foreach=foreach))
+            always_adapt=always_adapt, caution=caution, decoupled_decay=decoupled_decay, foreach=foreach,
+            **corrected_wd_defaults(lr, corrected_weight_decay)))
         self._clip = None
 
     def _begin_step(self):
@@ -59,7 +60,7 @@ class Lamb(PerParamOptimizer):
             update = cautious(update, grad)
         if wd:
             if group["decoupled_decay"]:
-                p.mul_(1 - lr * wd)
+                p.mul_(1 - decay_lr(group) * wd)
             else:
                 update.add_(p, alpha=wd)
         if wd or group["always_adapt"]:

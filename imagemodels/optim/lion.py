@@ -2,22 +2,23 @@
 the update is the sign of an interpolation of momentum and gradient, so every coordinate moves by exactly lr."""
 import torch
 
-from ._base import PerParamOptimizer, cautious, validate
+from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, validate
 
 
 class Lion(PerParamOptimizer):
     def __init__(self, params, lr: float = 1e-4, betas=(0.9, 0.99), weight_decay: float = 0.0,
-                 caution: bool = False, maximize: bool = False, foreach=None):
+                 caution: bool = False, corrected_weight_decay: bool = False, maximize: bool = False, foreach=None):
         validate(lr=lr, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, weight_decay=weight_decay, caution=caution,
-                                      maximize=maximize, foreach=foreach))
+                                      maximize=maximize, foreach=foreach,
+                                      **corrected_wd_defaults(lr, corrected_weight_decay)))
 
     def _update(self, p, grad, state, group):
         grad = -grad if group["maximize"] else grad
         beta1, beta2 = group["betas"]
         if not state:
             state["exp_avg"] = torch.zeros_like(p)
-        p.mul_(1 - group["lr"] * group["weight_decay"])
+        p.mul_(1 - decay_lr(group) * group["weight_decay"])
         update = state["exp_avg"].lerp(grad, 1 - beta1).sign_()
         if group["caution"]:
             update = cautious(update, grad)

@@ -2,15 +2,16 @@
 into Adam", 2016), in the simple form used by the reference (not PyTorch's NAdam momentum schedule)."""
 import torch
 
-from ._base import PerParamOptimizer, cautious, validate
+from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, validate
 
 
 class NAdamW(PerParamOptimizer):
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, caution: bool = False, maximize: bool = False, foreach=None):
+                 weight_decay: float = 1e-2, caution: bool = False, corrected_weight_decay: bool = False, maximize: bool = False, foreach=None):
         validate(lr=lr, eps=eps, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, caution=caution,
-                                      maximize=maximize, foreach=foreach))
+                                      maximize=maximize, foreach=foreach,
+                                      **corrected_wd_defaults(lr, corrected_weight_decay)))
 
     def _update(self, p, grad, state, group):
         grad = -grad if group["maximize"] else grad
@@ -22,7 +23,7 @@ class NAdamW(PerParamOptimizer):
             state["exp_avg_sq"] = torch.zeros_like(p)
         state["step"] += 1
         step = state["step"].item()
-        p.mul_(1.0 - lr * group["weight_decay"])
+        p.mul_(1.0 - decay_lr(group) * group["weight_decay"])
         state["exp_avg"].lerp_(grad, 1 - beta1)
         state["exp_avg_sq"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
         # Nesterov: step along the moment as it will be after one more gradient like this one

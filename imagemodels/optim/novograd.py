@@ -3,16 +3,17 @@ Deep Networks", 2019, https://arxiv.org/abs/1905.11286), NVIDIA's variant: the s
 tensor (the squared gradient norm), and momentum accumulates the normalised gradient."""
 import torch
 
-from ._base import PerParamOptimizer, validate
+from ._base import PerParamOptimizer, corrected_wd_defaults, decay_lr, validate
 
 
 class NvNovoGrad(PerParamOptimizer):
     def __init__(self, params, lr=1e-3, betas=(0.95, 0.98), eps=1e-8, weight_decay=0, grad_averaging=False,
-                 amsgrad=False, decoupled_decay=False):
+                 amsgrad=False, decoupled_decay=False, corrected_weight_decay=False):
         validate(lr=lr, eps=eps, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       grad_averaging=grad_averaging, amsgrad=amsgrad,
-                                      decoupled_decay=decoupled_decay))
+                                      decoupled_decay=decoupled_decay,
+                                      **corrected_wd_defaults(lr, corrected_weight_decay)))
 
     def _update(self, p, grad, state, group):
         beta1, beta2 = group["betas"]
@@ -36,7 +37,7 @@ class NvNovoGrad(PerParamOptimizer):
         update = grad / v.sqrt().add(group["eps"])
         if wd:
             if group["decoupled_decay"]:
-                p.mul_(1.0 - lr * wd)
+                p.mul_(1.0 - decay_lr(group) * wd)
             else:
                 update.add_(p, alpha=wd)
         if group["grad_averaging"]:

@@ -2,17 +2,18 @@
 average starts at one, eps goes inside the square root, and the lr is folded into the momentum buffer."""
 import torch
 
-from ._base import PerParamOptimizer, cautious, validate
+from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, validate
 
 
 class RMSpropTF(PerParamOptimizer):
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.9, eps: float = 1e-10,
                  weight_decay: float = 0, momentum: float = 0.0, centered: bool = False,
-                 decoupled_decay: bool = False, lr_in_momentum: bool = True, caution: bool = False, foreach=None):
+                 decoupled_decay: bool = False, corrected_weight_decay: bool = False, lr_in_momentum: bool = True, caution: bool = False, foreach=None):
         validate(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                                       centered=centered, decoupled_decay=decoupled_decay,
-                                      lr_in_momentum=lr_in_momentum, caution=caution, foreach=foreach))
+                                      lr_in_momentum=lr_in_momentum, caution=caution, foreach=foreach,
+                                      **corrected_wd_defaults(lr, corrected_weight_decay)))
 
     def _update(self, p, grad, state, group):
         lr, wd, momentum, eps = group["lr"], group["weight_decay"], group["momentum"], group["eps"]
@@ -27,7 +28,7 @@ class RMSpropTF(PerParamOptimizer):
         state["step"] += 1
         if wd:
             if group["decoupled_decay"]:
-                p.mul_(1 - lr * wd)
+                p.mul_(1 - decay_lr(group) * wd)
             else:
                 grad = grad.add(p, alpha=wd)
         sq = state["square_avg"]
