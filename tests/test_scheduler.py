@@ -41,6 +41,12 @@ CASES = [
     ("constant", dict(sched="constant", warmup_epochs=3)),
     ("multistep", dict(sched="multistep", decay_milestones=[2, 5, 9], decay_rate=0.3)),
     ("multistep-warmup", dict(sched="multistep", decay_milestones=[4, 8], warmup_epochs=2, warmup_prefix=True)),
+    ("wsd", dict(sched="wsd", warmup_epochs=2, min_lr=1e-4)),
+    ("wsd-prefix-cosine", dict(sched="wsd", warmup_epochs=2, warmup_prefix=True, decay_epochs=4,
+                               decay_fn="cosine", cooldown_epochs=1)),
+    ("wsd-exp-noise", dict(sched="wsd", decay_epochs=0.5, decay_fn="exp", noise=0.4, noise_seed=2)),
+    ("rsqrt", dict(sched="rsqrt", warmup_epochs=3)),
+    ("rsqrt-timescale", dict(sched="rsqrt", warmup_epochs=2, stable_timescale=5, decay_fn="1-sqrt")),
 ]
 PLATEAU_CASES = [
     ("plateau", dict(sched="plateau", patience_epochs=1, decay_rate=0.5)),
@@ -135,6 +141,11 @@ def test_create_scheduler_from_args_matches_reference():
 
 def test_none_returns_no_scheduler():
     assert ours.create_scheduler_v2(_optimizer(), sched="none", num_epochs=7) == (None, 7)
+
+
+def test_wsd_decay_longer_than_schedule_is_rejected():
+    with pytest.raises(ValueError, match="decay_epochs"):
+        ours.create_scheduler_v2(_optimizer(), sched="wsd", num_epochs=10, warmup_epochs=4, decay_epochs=8)
 
 
 def test_unknown_name_lists_choices():

@@ -7,9 +7,10 @@ from .scheduler import Scheduler
 from .scheduler_factory import SCHEDULERS, create_scheduler, create_scheduler_v2, scheduler_kwargs
 from .step_lr import StepLRScheduler
 from .tanh_lr import TanhLRScheduler
+from .wsd_lr import WSDLRScheduler
 
 __all__ = [
     "CosineLRScheduler", "MultiStepLRScheduler", "PlateauLRScheduler", "PolyLRScheduler", "Scheduler",
-    "StepLRScheduler", "TanhLRScheduler", "create_scheduler", "create_scheduler_v2", "scheduler_kwargs",
+    "StepLRScheduler", "TanhLRScheduler", "WSDLRScheduler", "create_scheduler", "create_scheduler_v2", "scheduler_kwargs",
     "SCHEDULERS",
 ]

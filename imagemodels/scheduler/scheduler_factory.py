@@ -15,8 +15,9 @@ from .plateau_lr import PlateauLRScheduler
 from .poly_lr import PolyLRScheduler
 from .step_lr import StepLRScheduler
 from .tanh_lr import TanhLRScheduler
+from .wsd_lr import WSDLRScheduler
 
-SCHEDULERS = ("cosine", "tanh", "step", "constant", "multistep", "plateau", "poly", "none")
+SCHEDULERS = ("cosine", "tanh", "step", "constant", "multistep", "plateau", "poly", "wsd", "rsqrt", "none")
 
 
 def scheduler_kwargs(cfg, decreasing_metric: Optional[bool] = None):
@@ -98,15 +99,18 @@ def create_scheduler_v2(
     ``num_epochs`` comes back as the total to train: for the cycle schedules (cosine, tanh, poly) all cycles
     plus cooldown (plus warmup when ``warmup_prefix``), otherwise the input plus a warmup prefix.
     ``decay_rate`` is the polynomial power for 'poly'. ``sched='none'`` returns ``(None, num_epochs)``.
-    ``decay_fn`` / ``stable_timescale`` belong to the warmup-stable-decay schedules, which are not here yet.
+    For 'wsd' / 'rsqrt' (warmup always a prefix) ``decay_epochs`` is the decay phase's length, or a fraction
+    of the stable + decay length when in (0, 1) (default 0.2); ``decay_fn`` defaults to '1-sqrt' ('linear' for
+    rsqrt); ``stable_timescale`` defaults to the warmup length.
     """
     if sched not in SCHEDULERS:
         close = difflib.get_close_matches(str(sched), SCHEDULERS, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise ValueError(f"unknown scheduler {sched!r}{hint}; valid choices: {', '.join(SCHEDULERS)}")
     if decay_epochs is None:
-        decay_epochs = 90
+        decay_epochs = 0.2 if sched in ("wsd", "rsqrt") else 90
     t_initial, warmup_t, decay_t, cooldown_t = num_epochs, warmup_epochs, decay_epochs, cooldown_epochs
+    timescale_t = stable_timescale
     if not step_on_epochs:
         if updates_per_epoch <= 0:
             raise ValueError("step_on_epochs=False needs updates_per_epoch > 0 (the number of batches per epoch)")
@@ -115,6 +119,8 @@ def create_scheduler_v2(
         decay_t *= updates_per_epoch
         cooldown_t *= updates_per_epoch
         decay_milestones = [m * updates_per_epoch for m in decay_milestones]
+        if timescale_t is not None:
+            timescale_t *= updates_per_epoch
 
     warmup = dict(warmup_lr_init=warmup_lr, warmup_t=warmup_t, warmup_prefix=warmup_prefix)
     noise_args = dict(noise_range_t=_noise_range(noise, t_initial), noise_pct=noise_pct, noise_std=noise_std,
@@ -143,6 +149,22 @@ def create_scheduler_v2(
         scheduler = PlateauLRScheduler(
             optimizer, decay_rate=decay_rate, patience_t=patience_epochs, cooldown_t=0, warmup_t=warmup_t,
             warmup_lr_init=warmup_lr, lr_min=min_lr, mode=plateau_mode, **noise_args)
+
+    elif sched in ("wsd", "rsqrt"):
+        # warmup is always a prefix here; without warmup_prefix the stable + decay phases fit in num_epochs
+        t_sched = t_initial if warmup_prefix else t_initial - warmup_t
+        if 0 < decay_epochs < 1:
+            decay_t = decay_epochs * t_sched
+        decay_t = int(round(decay_t))
+        if not 0 < decay_t <= t_sched:
+            budget = "epochs" if warmup_prefix else "epochs - warmup_epochs"
+            raise ValueError(f"{sched} needs 0 < decay_epochs <= {budget}; got a decay of {decay_t} "
+                             f"and a stable + decay length of {t_sched}")
+        scheduler = WSDLRScheduler(
+            optimizer, t_initial=t_sched, decay_t=decay_t, lr_min=min_lr,
+            stable_fn="rsqrt" if sched == "rsqrt" else "constant", stable_timescale=timescale_t,
+            decay_fn=decay_fn or ("linear" if sched == "rsqrt" else "1-sqrt"), t_in_epochs=step_on_epochs,
+            warmup_t=warmup_t, warmup_lr_init=warmup_lr, **noise_args)
 
     if hasattr(scheduler, "get_cycle_length"):
         total = scheduler.get_cycle_length() + cooldown_t
