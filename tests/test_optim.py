@@ -280,3 +280,40 @@ def test_state_dict_resume(name):
     _train(resumed_model, resumed, 3)
     for a, b in zip(model.parameters(), resumed_model.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=1e-6)
+
+
+# options no name reaches: class, keyword arguments (same class name in both libraries)
+CLASS_OPTIONS = [
+    ("AdamWLegacy", dict(lr=1e-2, weight_decay=0.05, amsgrad=True, clipping_threshold=0.5)),
+    ("NAdamW", dict(lr=1e-2, clipping_threshold=0.5, maximize=False)),
+    ("AdaBelief", dict(lr=1e-2, amsgrad=True, decoupled_decay=False, weight_decay=0.01, rectify=False)),
+    ("AdaBelief", dict(lr=1e-2, fixed_decay=True, weight_decay=0.01, degenerated_to_sgd=False)),
+    ("NvNovoGrad", dict(lr=1e-2, amsgrad=True, grad_averaging=True, weight_decay=0.01)),
+    ("Lamb", dict(lr=1e-2, always_adapt=True, max_grad_norm=None, grad_averaging=False, bias_correction=False)),
+    ("Lars", dict(lr=0.1, always_adapt=True, momentum=0.9, dampening=0.1)),
+    ("RMSpropTF", dict(lr=1e-2, centered=True, momentum=0.9, lr_in_momentum=False, weight_decay=0.01)),
+    ("Adopt", dict(lr=1e-2, clip_exp=None, weight_decay=0.01)),
+    ("Adafactor", dict(lr=None, warmup_init=True)),
+    ("Adafactor", dict(lr=None, scale_parameter=False, min_dim_size_to_factor=4, weight_decay=0.01)),
+    ("AdafactorBigVision", dict(lr=1e-2, momentum_dtype="float32", clipping_threshold=1.0, unscaled_wd=True,
+                                weight_decay=0.01, decay_offset=2, min_dim_size_to_factor=4)),
+    ("AdafactorBigVision", dict(lr=1e-2, momentum=None, eps=1e-20)),
+    ("MADGRAD", dict(lr=1e-2, momentum=0.0, weight_decay=0.01)),
+    ("Adahessian", dict(lr=0.1, n_samples=2, update_each=2, weight_decay=0.01, hessian_power=0.5)),
+    ("AdamP", dict(lr=1e-2, nesterov=False, weight_decay=0.01, delta=0.5)),
+    ("SGDP", dict(lr=1e-2, momentum=0.9, dampening=0.1, weight_decay=0.01)),
+    ("SGDW", dict(lr=1e-2, momentum=0.9, dampening=0.1, weight_decay=0.01, maximize=True)),
+    ("Lion", dict(lr=1e-3, maximize=True)),
+]
+
+
+@pytest.mark.parametrize("cls,kwargs", CLASS_OPTIONS, ids=[f"{c}-{i}" for i, (c, _) in enumerate(CLASS_OPTIONS)])
+def test_class_options_match_reference(cls, kwargs):
+    ref = _reference_optim()
+    torch.manual_seed(0)
+    model = Tiny()
+    model_ref = copy.deepcopy(model)
+    _train(model, getattr(ours, cls)(model.parameters(), **kwargs), 6, halve_lr_at=3)
+    _train(model_ref, getattr(ref, cls)(model_ref.parameters(), **kwargs), 6, halve_lr_at=3)
+    for (n, a), b in zip(model.named_parameters(), model_ref.parameters()):
+        torch.testing.assert_close(a, b, rtol=0, atol=1e-5, msg=lambda m: f"{cls} {kwargs}: {n}: {m}")

@@ -64,3 +64,10 @@ def decay_lr(group: dict) -> float:
     if group.get("corrected_weight_decay"):
         return lr * lr / group["max_lr_snapshot"]
     return lr
+
+
+def rms_clip_denom_(denom: Tensor, grad: Tensor, threshold: float) -> None:
+    """StableAdamW (Wortsman et al. 2023, https://arxiv.org/abs/2304.13013): grow ``denom`` in place so the
+    RMS of ``grad / denom`` is at most ``threshold`` (Adafactor-style update clipping)."""
+    rms = grad.div(denom).norm() / (grad.numel() ** 0.5)
+    denom.mul_((rms / threshold).clamp_(min=1.0))

@@ -15,7 +15,7 @@ from torch import nn
 from ._lr_scale import apply_lr_scale_in_step
 from ._param_groups import param_groups_layer_decay, param_groups_weight_decay
 from .lookahead import Lookahead
-from . import adabelief, adafactor, adafactor_bv, adahessian, adamp, adan, adopt, lamb, lars, lion, madgrad, nadamw, novograd, rmsprop_tf, sgdp, sgdw
+from . import adabelief, adafactor, adafactor_bv, adahessian, adamp, adamw, adan, adopt, lamb, lars, lion, madgrad, nadamw, novograd, rmsprop_tf, sgdp, sgdw
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def _rows():
          dict(nesterov=True)),
         ("adam", T.Adam, "Adam (torch.optim)", True, False, True, {}),
         ("adamw", T.AdamW, "Adam with decoupled weight decay (torch.optim)", True, False, True, {}),
+        ("adamwlegacy", adamw.AdamWLegacy, "AdamW written out (caution, corrected decay, update clipping)", True,
+         False, True, {}),
         ("fusedadam", T.Adam, "torch.optim Adam, fused kernel", True, False, True, dict(fused=True)),
         ("fusedadamw", T.AdamW, "torch.optim AdamW, fused kernel", True, False, True, dict(fused=True)),
         ("nadam", T.NAdam, "Adam with Nesterov momentum (torch.optim)", True, False, True, {}),
@@ -91,6 +93,8 @@ def _rows():
     # https://arxiv.org/abs/2411.16085), 'c' suffix = corrected weight decay (lr**2 / max_lr), 'w' = decoupled decay
     caution, corrected = dict(caution=True), dict(corrected_weight_decay=True)
     variants = [
+        ("adamc", "adamwlegacy", corrected), ("cadamw", "adamwlegacy", caution),
+        ("cadamc", "adamwlegacy", {**caution, **corrected}),
         ("sgdc", "sgdw", corrected), ("csgdw", "sgdw", caution), ("csgdc", "sgdw", {**caution, **corrected}),
         ("csgdp", "sgdp", caution), ("cadamp", "adamp", caution),
         ("nadamc", "nadamw", corrected), ("cnadamw", "nadamw", caution),
