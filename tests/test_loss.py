@@ -77,3 +77,12 @@ def test_bad_input_is_named():
         ours.JsdCrossEntropy(num_splits=3)(torch.randn(4, C), torch.zeros(4, dtype=torch.long))
     with pytest.raises(ValueError, match="batchmean"):
         ours.AsymmetricLossMultiLabel(reduction="avg")
+
+
+@pytest.mark.parametrize("name", sorted({c[0] for c in CASES}))
+def test_takes_reference_keywords(name):
+    import inspect
+    theirs = inspect.signature(getattr(_reference_loss(), name).__init__).parameters
+    mine = inspect.signature(getattr(ours, name).__init__).parameters
+    assert [(k, p.default) for k, p in theirs.items()] == [(k, mine[k].default) for k in theirs if k in mine]
+    assert all(k in mine for k in theirs)

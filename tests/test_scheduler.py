@@ -151,3 +151,15 @@ def test_wsd_decay_longer_than_schedule_is_rejected():
 def test_unknown_name_lists_choices():
     with pytest.raises(ValueError, match=r"cosin.*did you mean cosine.*valid choices: cosine, tanh"):
         ours.create_scheduler_v2(_optimizer(), sched="cosin")
+
+
+@pytest.mark.parametrize("name", ["CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler", "StepLRScheduler",
+                                  "MultiStepLRScheduler", "PlateauLRScheduler", "WSDLRScheduler",
+                                  "create_scheduler_v2", "create_scheduler", "scheduler_kwargs"])
+def test_takes_reference_keywords(name):
+    import inspect
+    theirs, mine = getattr(_reference(), name), getattr(ours, name)
+    target = (lambda o: o.__init__) if inspect.isclass(theirs) else (lambda o: o)
+    t, m = inspect.signature(target(theirs)).parameters, inspect.signature(target(mine)).parameters
+    assert [k for k in t if k not in m] == []
+    assert [(k, t[k].default) for k in t] == [(k, m[k].default) for k in t], "defaults differ"
