@@ -15,7 +15,8 @@ from torch import nn
 from ._lr_scale import apply_lr_scale_in_step
 from ._param_groups import param_groups_layer_decay, param_groups_weight_decay
 from .lookahead import Lookahead
-from . import adabelief, adafactor, adafactor_bv, adahessian, adamp, adamw, adan, adopt, lamb, lars, lion, madgrad, nadamw, novograd, rmsprop_tf, sgdp, sgdw
+from . import (adabelief, adafactor, adafactor_bv, adahessian, adamp, adamw, adan, adopt, lamb, laprop, lars, lion,
+               madgrad, nadamw, novograd, rmsprop_tf, sgdp, sgdw)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def _rows():
          dict(rectify=True)),
         ("lamb", lamb.Lamb, "layer-wise adaptive moments (large batch)", True, False, True, {}),
         ("lambc", lamb.Lamb, "LAMB with the trust ratio clipped at 1", True, False, True, dict(trust_clip=True)),
+        ("laprop", laprop.LaProp, "momentum over Adam-normalised gradients", True, False, True, {}),
         ("lars", lars.Lars, "layer-wise adaptive rate scaling", True, True, False, {}),
         ("larc", lars.Lars, "LARS with the trust ratio clipped", True, True, False, dict(trust_clip=True)),
         ("nlars", lars.Lars, "LARS with Nesterov momentum", True, True, False, dict(nesterov=True)),
@@ -95,6 +97,7 @@ def _rows():
     variants = [
         ("adamc", "adamwlegacy", corrected), ("cadamw", "adamwlegacy", caution),
         ("cadamc", "adamwlegacy", {**caution, **corrected}),
+        ("lapropc", "laprop", corrected), ("claprop", "laprop", caution),
         ("sgdc", "sgdw", corrected), ("csgdw", "sgdw", caution), ("csgdc", "sgdw", {**caution, **corrected}),
         ("csgdp", "sgdp", caution), ("cadamp", "adamp", caution),
         ("nadamc", "nadamw", corrected), ("cnadamw", "nadamw", caution),

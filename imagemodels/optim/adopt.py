@@ -8,7 +8,8 @@ from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr,
 
 class Adopt(PerParamOptimizer):
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.9999), eps: float = 1e-6, clip_exp=0.333,
-                 weight_decay: float = 0.0, decoupled: bool = False, corrected_weight_decay: bool = False, *, caution: bool = False,
+                 weight_decay: float = 0.0, decoupled: bool = False, corrected_weight_decay: bool = False, *,
+                 caution: bool = False,
                  foreach=None, maximize: bool = False):
         validate(lr=lr, eps=eps, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, clip_exp=clip_exp, weight_decay=weight_decay,

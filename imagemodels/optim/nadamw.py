@@ -7,7 +7,8 @@ from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr,
 
 class NAdamW(PerParamOptimizer):
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, caution: bool = False, corrected_weight_decay: bool = False, maximize: bool = False, foreach=None,
+                 weight_decay: float = 1e-2, caution: bool = False, corrected_weight_decay: bool = False,
+                 maximize: bool = False, foreach=None,
                  clipping_threshold=None):
         validate(lr=lr, eps=eps, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, caution=caution,

@@ -8,7 +8,8 @@ from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr,
 class RMSpropTF(PerParamOptimizer):
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.9, eps: float = 1e-10,
                  weight_decay: float = 0, momentum: float = 0.0, centered: bool = False,
-                 decoupled_decay: bool = False, corrected_weight_decay: bool = False, lr_in_momentum: bool = True, caution: bool = False, foreach=None):
+                 decoupled_decay: bool = False, corrected_weight_decay: bool = False, lr_in_momentum: bool = True,
+                 caution: bool = False, foreach=None):
         validate(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                                       centered=centered, decoupled_decay=decoupled_decay,

@@ -1,7 +1,5 @@
 """SGD with decoupled weight decay (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", 2017,
 https://arxiv.org/abs/1711.05101): the weights shrink by ``lr * weight_decay`` outside the momentum."""
-import torch
-
 from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, validate
 
 

@@ -11,6 +11,6 @@ from .wsd_lr import WSDLRScheduler
 
 __all__ = [
     "CosineLRScheduler", "MultiStepLRScheduler", "PlateauLRScheduler", "PolyLRScheduler", "Scheduler",
-    "StepLRScheduler", "TanhLRScheduler", "WSDLRScheduler", "create_scheduler", "create_scheduler_v2", "scheduler_kwargs",
-    "SCHEDULERS",
+    "StepLRScheduler", "TanhLRScheduler", "WSDLRScheduler", "create_scheduler", "create_scheduler_v2",
+    "scheduler_kwargs", "SCHEDULERS",
 ]
