@@ -1,5 +1,6 @@
 """SGD with decoupled weight decay (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", 2017,
 https://arxiv.org/abs/1711.05101): the weights shrink by ``lr * weight_decay`` outside the momentum."""
+
 from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, validate
 
 
