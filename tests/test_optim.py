@@ -16,7 +16,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using backward\(\) with create_g
 # reference name to compare with where ours maps to a PyTorch fused kernel (the reference's are NVIDIA apex)
 SAME_AS = {"fusedadam": "adam", "fusedadamw": "adamw", "fusedsgd": "sgd"}
 # per-name settings that keep a few steps well conditioned (defaults of lars/adafactor assume other scales)
-LR = {"lars": 0.1, "larc": 0.1, "nlars": 0.1, "nlarc": 0.1, "adadelta": 1.0, "radam": 3e-2, "radamw": 3e-2}
+LR = {"lars": 0.1, "larc": 0.1, "nlars": 0.1, "nlarc": 0.1, "adadelta": 1.0, "radam": 3e-2, "radamw": 3e-2,
+      "radamlegacy": 3e-2}
 
 
 def _lr(table, name, default):
@@ -109,7 +110,7 @@ def test_trains_tiny_model(name):
 ROSEN_LR = {
     **dict.fromkeys(["sgd", "nesterov", "momentum", "fusedsgd", "sgdw", "nesterovw", "sgdp",
                      "lars", "larc", "nlars", "nlarc"], 1e-3),
-    **dict.fromkeys(["lion", "lamb", "lambc", "radam", "radamw", "radabelief", "rmsprop"], 1e-2),
+    **dict.fromkeys(["lion", "lamb", "lambc", "radam", "radamw", "radamlegacy", "radabelief", "rmsprop"], 1e-2),
     "adadelta": 1.0, "adagrad": 3.0, "adopt": 0.3, "adoptw": 0.3, "adamax": 0.3, "adahessian": 3.0,
 }
 

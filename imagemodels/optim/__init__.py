@@ -24,8 +24,10 @@ from .lars import Lars
 from .lion import Lion
 from .lookahead import Lookahead
 from .madgrad import MADGRAD
+from .nadam import NAdamLegacy
 from .nadamw import NAdamW
 from .novograd import NvNovoGrad
+from .radam import RAdamLegacy
 from .rmsprop_tf import RMSpropTF
 from .sgdp import SGDP
 from .sgdw import SGDW
@@ -35,6 +37,6 @@ __all__ = [
     "list_optimizers", "optimizer_kwargs", "apply_lr_scale_in_step", "auto_group_layers",
     "param_groups_layer_decay", "param_groups_weight_decay",
     "AdaBelief", "Adafactor", "AdafactorBigVision", "Adahessian", "AdamP", "AdamWLegacy", "Adan", "Adopt", "Lamb",
-    "LaProp", "Lars", "Lion", "Lookahead", "MADGRAD", "NAdamW", "NvNovoGrad", "RMSpropTF", "SGDP", "SGDW",
+    "LaProp", "Lars", "Lion", "Lookahead", "MADGRAD", "NAdamLegacy", "NAdamW", "RAdamLegacy", "NvNovoGrad", "RMSpropTF", "SGDP", "SGDW",
     "SGD", "Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "NAdam", "RAdam", "RMSprop",
 ]

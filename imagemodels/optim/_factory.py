@@ -16,7 +16,7 @@ from ._lr_scale import apply_lr_scale_in_step
 from ._param_groups import param_groups_layer_decay, param_groups_weight_decay
 from .lookahead import Lookahead
 from . import (adabelief, adafactor, adafactor_bv, adahessian, adamp, adamw, adan, adopt, lamb, laprop, lars, lion,
-               madgrad, nadamw, novograd, rmsprop_tf, sgdp, sgdw)
+               madgrad, nadam, nadamw, novograd, radam, rmsprop_tf, sgdp, sgdw)
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,10 @@ def _rows():
         ("fusedadam", T.Adam, "torch.optim Adam, fused kernel", True, False, True, dict(fused=True)),
         ("fusedadamw", T.AdamW, "torch.optim AdamW, fused kernel", True, False, True, dict(fused=True)),
         ("nadam", T.NAdam, "Adam with Nesterov momentum (torch.optim)", True, False, True, {}),
+        ("nadamlegacy", nadam.NAdamLegacy, "NAdam with the Keras momentum schedule", True, False, True, {}),
         ("nadamw", nadamw.NAdamW, "NAdam with decoupled weight decay", True, False, True, {}),
         ("radam", T.RAdam, "Rectified Adam (torch.optim)", True, False, True, {}),
+        ("radamlegacy", radam.RAdamLegacy, "RAdam as first published", True, False, True, {}),
         ("radamw", T.RAdam, "Rectified Adam, decoupled weight decay (torch.optim)", True, False, True,
          dict(decoupled_weight_decay=True)),
         ("adamax", T.Adamax, "Adam with the infinity norm (torch.optim)", True, False, True, {}),
