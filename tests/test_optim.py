@@ -305,6 +305,12 @@ CLASS_OPTIONS = [
     ("SGDP", dict(lr=1e-2, momentum=0.9, dampening=0.1, weight_decay=0.01)),
     ("SGDW", dict(lr=1e-2, momentum=0.9, dampening=0.1, weight_decay=0.01, maximize=True)),
     ("Lion", dict(lr=1e-3, maximize=True)),
+    ("Mars", dict(lr=1e-2, mars_type="lion", weight_decay=0.01, caution=True)),
+    ("Mars", dict(lr=1e-2, optimize_1d=True, gamma=0.1)),
+    ("Mars", dict(lr=1e-2, lr_1d_factor=0.5, betas_1d=(0.8, 0.95), weight_decay=0.01)),
+    ("NAdamLegacy", dict(lr=1e-2, weight_decay=0.01, schedule_decay=0.01)),
+    ("RAdamLegacy", dict(lr=1e-2, weight_decay=0.01)),
+    ("LaProp", dict(lr=1e-2, weight_decay=0.01, caution=True, corrected_weight_decay=True)),
 ]
 
 

@@ -24,6 +24,7 @@ from .lars import Lars
 from .lion import Lion
 from .lookahead import Lookahead
 from .madgrad import MADGRAD
+from .mars import Mars
 from .nadam import NAdamLegacy
 from .nadamw import NAdamW
 from .novograd import NvNovoGrad
@@ -37,6 +38,6 @@ __all__ = [
     "list_optimizers", "optimizer_kwargs", "apply_lr_scale_in_step", "auto_group_layers",
     "param_groups_layer_decay", "param_groups_weight_decay",
     "AdaBelief", "Adafactor", "AdafactorBigVision", "Adahessian", "AdamP", "AdamWLegacy", "Adan", "Adopt", "Lamb",
-    "LaProp", "Lars", "Lion", "Lookahead", "MADGRAD", "NAdamLegacy", "NAdamW", "RAdamLegacy", "NvNovoGrad", "RMSpropTF", "SGDP", "SGDW",
+    "LaProp", "Lars", "Lion", "Lookahead", "MADGRAD", "Mars", "NAdamLegacy", "NAdamW", "RAdamLegacy", "NvNovoGrad", "RMSpropTF", "SGDP", "SGDW",
     "SGD", "Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "NAdam", "RAdam", "RMSprop",
 ]

@@ -16,7 +16,7 @@ from ._lr_scale import apply_lr_scale_in_step
 from ._param_groups import param_groups_layer_decay, param_groups_weight_decay
 from .lookahead import Lookahead
 from . import (adabelief, adafactor, adafactor_bv, adahessian, adamp, adamw, adan, adopt, lamb, laprop, lars, lion,
-               madgrad, nadam, nadamw, novograd, radam, rmsprop_tf, sgdp, sgdw)
+               madgrad, mars, nadam, nadamw, novograd, radam, rmsprop_tf, sgdp, sgdw)
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ def _rows():
          dict(nesterov=True)),
         ("adamp", adamp.AdamP, "Adam with projection of the radial update", True, False, True,
          dict(wd_ratio=0.01, nesterov=True)),
+        ("mars", mars.Mars, "variance-reduced momentum (MARS-AdamW)", True, False, True, {}),
         ("madgrad", madgrad.MADGRAD, "momentumized dual-averaged gradient", True, True, False, {}),
         ("madgradw", madgrad.MADGRAD, "MADGRAD with decoupled weight decay", True, True, False,
          dict(decoupled_decay=True)),
@@ -100,6 +101,7 @@ def _rows():
         ("adamc", "adamwlegacy", corrected), ("cadamw", "adamwlegacy", caution),
         ("cadamc", "adamwlegacy", {**caution, **corrected}),
         ("lapropc", "laprop", corrected), ("claprop", "laprop", caution),
+        ("cmars", "mars", caution),
         ("sgdc", "sgdw", corrected), ("csgdw", "sgdw", caution), ("csgdc", "sgdw", {**caution, **corrected}),
         ("csgdp", "sgdp", caution), ("cadamp", "adamp", caution),
         ("nadamc", "nadamw", corrected), ("cnadamw", "nadamw", caution),
