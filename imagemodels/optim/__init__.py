@@ -36,8 +36,8 @@ from .sgdw import SGDW
 __all__ = [
     "OptimInfo", "create_optimizer", "create_optimizer_v2", "get_optimizer_class", "get_optimizer_info",
     "list_optimizers", "optimizer_kwargs", "apply_lr_scale_in_step", "auto_group_layers",
-    "param_groups_layer_decay", "param_groups_weight_decay",
-    "AdaBelief", "Adafactor", "AdafactorBigVision", "Adahessian", "AdamP", "AdamWLegacy", "Adan", "Adopt", "Lamb",
-    "LaProp", "Lars", "Lion", "Lookahead", "MADGRAD", "Mars", "NAdamLegacy", "NAdamW", "RAdamLegacy", "NvNovoGrad", "RMSpropTF", "SGDP", "SGDW",
-    "SGD", "Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "NAdam", "RAdam", "RMSprop",
+    "param_groups_layer_decay", "param_groups_weight_decay", "AdaBelief", "Adafactor", "AdafactorBigVision",
+    "Adahessian", "AdamP", "AdamWLegacy", "Adan", "Adopt", "Lamb", "LaProp", "Lars", "Lion", "Lookahead", "MADGRAD",
+    "Mars", "NAdamLegacy", "NAdamW", "RAdamLegacy", "NvNovoGrad", "RMSpropTF", "SGDP", "SGDW", "SGD", "Adadelta",
+    "Adagrad", "Adam", "Adamax", "AdamW", "NAdam", "RAdam", "RMSprop",
 ]
