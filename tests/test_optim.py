@@ -324,3 +324,20 @@ def test_class_options_match_reference(cls, kwargs):
     _train(model_ref, getattr(ref, cls)(model_ref.parameters(), **kwargs), 6, halve_lr_at=3)
     for (n, a), b in zip(model.named_parameters(), model_ref.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=1e-5, msg=lambda m: f"{cls} {kwargs}: {n}: {m}")
+
+
+def test_import_imagemodels_imports_none_of_optim_scheduler_loss():
+    import subprocess
+    import sys
+    code = ("import sys, imagemodels; heavy = [m for m in sys.modules if m.split('.')[:2] in "
+            "(['imagemodels', 'optim'], ['imagemodels', 'scheduler'], ['imagemodels', 'loss'])]; "
+            "assert not heavy, heavy; imagemodels.optim.create_optimizer_v2; imagemodels.scheduler.create_scheduler_v2; "
+            "imagemodels.loss.BinaryCrossEntropy")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_fused_names_use_pytorch_fused_kernels():
+    model = Tiny()
+    for name in ("fusedadam", "fusedadamw", "fusedsgd"):
+        opt = ours.create_optimizer_v2(model, name, lr=1e-3, foreach=True)
+        assert opt.defaults["fused"] is True and not opt.defaults.get("foreach")
