@@ -331,8 +331,8 @@ def test_import_imagemodels_imports_none_of_optim_scheduler_loss():
     import sys
     code = ("import sys, imagemodels; heavy = [m for m in sys.modules if m.split('.')[:2] in "
             "(['imagemodels', 'optim'], ['imagemodels', 'scheduler'], ['imagemodels', 'loss'])]; "
-            "assert not heavy, heavy; imagemodels.optim.create_optimizer_v2; imagemodels.scheduler.create_scheduler_v2; "
-            "imagemodels.loss.BinaryCrossEntropy")
+            "assert not heavy, heavy; imagemodels.optim.create_optimizer_v2; "
+            "imagemodels.scheduler.create_scheduler_v2; imagemodels.loss.BinaryCrossEntropy")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
