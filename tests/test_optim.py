@@ -341,3 +341,18 @@ def test_fused_names_use_pytorch_fused_kernels():
     for name in ("fusedadam", "fusedadamw", "fusedsgd"):
         opt = ours.create_optimizer_v2(model, name, lr=1e-3, foreach=True)
         assert opt.defaults["fused"] is True and not opt.defaults.get("foreach")
+
+
+def test_lr_scale_survives_a_failed_step():
+    p = nn.Parameter(torch.ones(3))
+    opt = ours.create_optimizer_v2([{"params": [p], "lr_scale": 0.1}], "momentum", lr=1.0, momentum=0.0)
+
+    def failing_closure():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        opt.step(failing_closure)
+    p.grad = torch.ones(3)
+    opt.step()
+    assert opt.param_groups[0]["lr"] == 1.0
+    torch.testing.assert_close(p.detach(), torch.full((3,), 0.9))

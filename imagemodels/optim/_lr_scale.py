@@ -12,6 +12,8 @@ from ..scheduler.scheduler import LR_SCALE_IN_STEP_ATTR
 
 
 def _scale(optimizer, args, kwargs):
+    # a step that raised never ran the post-hook: put the scheduled values back before scaling again
+    _unscale(optimizer, args, kwargs)
     saved = []
     for group in optimizer.param_groups:
         saved.append(group.get("lr"))
