@@ -11,7 +11,7 @@ from torch import nn
 import imagemodels.optim as ours
 import parity
 
-pytestmark = pytest.mark.filterwarnings("ignore:Using backward\(\) with create_graph=True")
+pytestmark = pytest.mark.filterwarnings(r"ignore:Using backward\(\) with create_graph=True")
 
 # reference name to compare with where ours maps to a PyTorch fused kernel (the reference's are NVIDIA apex)
 SAME_AS = {"fusedadam": "adam", "fusedadamw": "adamw", "fusedsgd": "sgd"}
