@@ -43,6 +43,8 @@ def test_utils_top_k_kept_and_evicted_in_order(tmp_path, decreasing):
     assert last["epoch"] == len(metrics) - 1
     assert last["args"]["model"] == "tiny" and last["arch"] == "tiny" and last["version"] == 2
     assert not [f for f in os.listdir(tmp_path) if f.startswith(".tmp")]
+    for epoch, _ in ranked:  # hard-linked copies of an old `last` still hold their own epoch
+        assert torch.load(tmp_path / f"checkpoint-{epoch}.pth.tar", weights_only=True)["epoch"] == epoch
 
 
 @pytest.mark.parametrize("decreasing", [False, True])

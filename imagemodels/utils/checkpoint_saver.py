@@ -2,7 +2,8 @@
 
 Every file is written atomically (temporary file in the same directory, fsync, ``os.replace``), so a
 process killed mid-save leaves the previous ``last.pth.tar`` whole: a reader sees the old file or the
-new one, never half of one.
+new one, never half of one. The ranked copies are hard links to ``last``; replacing ``last`` by rename
+(never rewriting it in place) is also what keeps those links pointing at their own epoch's bytes.
 """
 from __future__ import annotations
 
@@ -29,8 +30,10 @@ def _plain(value):
         value = vars(value)
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_plain(v) for v in value) if isinstance(value, list) else tuple(_plain(v) for v in value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)  # paths, dtypes, devices, enums: a readable record, not an object to unpickle

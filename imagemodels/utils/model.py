@@ -88,9 +88,6 @@ def _freeze_unfreeze(root_module, submodules, include_bn_running_stats, mode):
                 parent_name, _, attr = name.rpartition(".")
                 parent = root_module.get_submodule(parent_name) if parent_name else root_module
                 setattr(parent, attr, new)
-                if freezing is False:
-                    for p in new.parameters():
-                        p.requires_grad = True
 
 
 def freeze(root_module: nn.Module, submodules: Sequence = [], include_bn_running_stats: bool = True,
