@@ -19,11 +19,15 @@ _MODULES = {
         "world_info_from_env",
     ),
     ".summary": ("model_summary",),
+    ".misc": (
+        "random_seed", "get_outdir", "update_summary", "natural_key", "add_bool_arg", "ParseKwargs",
+        "setup_default_logging", "FormatterNoInfo", "decay_batch_step", "check_batch_size_retry",
+    ),
     ".complexity": ("count_params", "count_macs", "measure_model"),
 }
 _NAMES = {name: module for module, names in _MODULES.items() for name in names}
 _SUBMODULES = ["checkpoint_saver", "model_ema", "clip_grad", "agc", "cuda", "metrics", "model", "distributed",
-               "summary", "complexity"]
+               "summary", "misc", "complexity"]
 
 __getattr__ = lazy_getattr(__name__, _NAMES, _SUBMODULES)
 __all__ = ["sample_image_path", *_NAMES]
