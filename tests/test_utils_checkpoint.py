@@ -139,3 +139,27 @@ def test_utils_sigkill_mid_save_leaves_last_loadable(tmp_path):
     ckpt = torch.load(tmp_path / "last.pth.tar", weights_only=True)
     assert ckpt["epoch"] == 0 and ckpt["state_dict"]["weight"].shape == (64, 64)
     assert torch.load(tmp_path / "checkpoint-0.pth.tar", weights_only=True)["epoch"] == 0
+
+
+def test_utils_resume_round_trip_restores_model_optimizer_scaler(tmp_path):
+    from imagemodels.utils import NativeScaler
+    torch.manual_seed(0)
+    model = nn.Linear(4, 2)
+    opt = torch.optim.AdamW(model.parameters(), lr=0.01)
+    scaler = NativeScaler("cpu", enabled=True)
+    model(torch.randn(3, 4)).sum().backward()
+    opt.step()
+    saver = CheckpointSaver(model, opt, amp_scaler=scaler, checkpoint_dir=str(tmp_path))
+    saver.save_checkpoint(3, 0.25)
+    ckpt = torch.load(tmp_path / "last.pth.tar", weights_only=True)
+
+    fresh = nn.Linear(4, 2)
+    fresh_opt = torch.optim.AdamW(fresh.parameters(), lr=0.01)
+    fresh_scaler = NativeScaler("cpu", enabled=True)
+    fresh.load_state_dict(ckpt["state_dict"])
+    fresh_opt.load_state_dict(ckpt["optimizer"])
+    fresh_scaler.load_state_dict(ckpt[NativeScaler.state_dict_key])
+    assert ckpt["epoch"] == 3 and ckpt["metric"] == 0.25
+    assert torch.equal(fresh.weight, model.weight)
+    assert torch.equal(fresh_opt.state_dict()["state"][0]["exp_avg"], opt.state_dict()["state"][0]["exp_avg"])
+    assert fresh_scaler.state_dict() == scaler.state_dict()

@@ -65,14 +65,15 @@ class ModelEmaV3(nn.Module):
         self.exclude_buffers = exclude_buffers
         # a separate device (e.g. CPU for a GPU model) makes the model -> EMA copy a transfer; foreach
         # kernels need every tensor on one device
-        if self.device is not None and self.device != next(model.parameters()).device:
+        first = next(model.parameters(), None)
+        model_device = first.device if first is not None else torch.device("cpu")
+        if self.device is not None and torch.device(self.device) != model_device:
             self.foreach = False
         if self.device is not None or self.dtype is not None:
             self.module.to(device=self.device, dtype=self.dtype)
         self._sr_generator = None
         if self.dtype == torch.bfloat16 and self.stochastic_rounding:
-            gen_device = self.device if self.device is not None else next(model.parameters()).device
-            self._sr_generator = torch.Generator(device=gen_device)
+            self._sr_generator = torch.Generator(device=self.device if self.device is not None else model_device)
             self._sr_generator.manual_seed(stochastic_rounding_seed)
 
     def get_decay(self, step: Optional[int] = None) -> float:
