@@ -74,3 +74,26 @@ def test_utils_ema_bf16_keeps_dtype_and_tracks():
 def test_utils_ema_rejects_bad_decay():
     with pytest.raises(ValueError, match="decay"):
         ModelEmaV3(nn.Linear(2, 2), decay=1.5)
+
+
+def test_utils_ema_v2_matches_reference():
+    timm_utils = pytest.importorskip("timm.utils")
+    from imagemodels.utils import ModelEmaV2
+    model = _net()
+    ours, ref = ModelEmaV2(model, decay=0.9), timm_utils.ModelEmaV2(model, decay=0.9)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    for step in range(4):
+        model(torch.randn(4, 3, 8, 8)).square().mean().backward()
+        opt.step()
+        opt.zero_grad()
+        ours.update(model)
+        ref.update(model)
+    ref_state = ref.module.state_dict()
+    for name, value in ours.module.state_dict().items():
+        if name.endswith("num_batches_tracked"):
+            # the reference averages the counter and truncates it; we copy it (see ModelEmaV2's docstring)
+            assert value == model.state_dict()[name]
+            continue
+        torch.testing.assert_close(value, ref_state[name], rtol=1e-6, atol=1e-7, msg=name)
+    ours.set(model)
+    assert all(torch.equal(a, b) for a, b in zip(ours.module.state_dict().values(), model.state_dict().values()))

@@ -8,7 +8,7 @@ from ._assets import sample_image_path
 
 _MODULES = {
     ".checkpoint_saver": ("CheckpointSaver",),
-    ".model_ema": ("ModelEmaV3",),
+    ".model_ema": ("ModelEmaV3", "ModelEmaV2"),
     ".clip_grad": ("dispatch_clip_grad",),
     ".agc": ("adaptive_clip_grad",),
     ".cuda": ("NativeScaler",),

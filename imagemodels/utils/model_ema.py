@@ -13,7 +13,7 @@ from typing import Optional
 import torch
 from torch import nn
 
-__all__ = ["ModelEmaV3"]
+__all__ = ["ModelEmaV3", "ModelEmaV2"]
 
 
 def _stochastic_round_to_bf16(value: torch.Tensor, generator: Optional[torch.Generator]) -> torch.Tensor:
@@ -132,6 +132,43 @@ class ModelEmaV3(nn.Module):
         """Copy the model's weights (and buffers) into the EMA as they are."""
         for e, m in zip(self.module.state_dict().values(), model.state_dict().values()):
             e.copy_(m.to(device=e.device, dtype=e.dtype))
+
+    def forward(self, *args, **kwargs):
+        return self.module(*args, **kwargs)
+
+
+class ModelEmaV2(nn.Module):
+    """The older fixed-decay EMA (no warmup, no step); kept so scripts written for it still run.
+
+    Integer buffers (BatchNorm's ``num_batches_tracked``) are copied from the model rather than
+    averaged; averaging a counter and truncating it back to an integer means nothing.
+    """
+
+    def __init__(self, model: nn.Module, decay: float = 0.9999, device: Optional[torch.device] = None):
+        super().__init__()
+        if not 0.0 <= decay <= 1.0:
+            raise ValueError(f"decay must be in [0, 1], got {decay}")
+        self.module = deepcopy(model)
+        self.module.eval()
+        self.decay = decay
+        self.device = device
+        if device is not None:
+            self.module.to(device=device)
+
+    @torch.no_grad()
+    def _blend(self, model: nn.Module, weight: float):
+        for e, m in zip(self.module.state_dict().values(), model.state_dict().values()):
+            m = m.to(device=e.device)
+            if e.is_floating_point():
+                e.lerp_(m.to(e.dtype), weight)
+            else:
+                e.copy_(m)
+
+    def update(self, model: nn.Module):
+        self._blend(model, 1.0 - self.decay)
+
+    def set(self, model: nn.Module):
+        self._blend(model, 1.0)
 
     def forward(self, *args, **kwargs):
         return self.module(*args, **kwargs)
