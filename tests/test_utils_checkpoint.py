@@ -163,3 +163,20 @@ def test_utils_resume_round_trip_restores_model_optimizer_scaler(tmp_path):
     assert torch.equal(fresh.weight, model.weight)
     assert torch.equal(fresh_opt.state_dict()["state"][0]["exp_avg"], opt.state_dict()["state"][0]["exp_avg"])
     assert fresh_scaler.state_dict() == scaler.state_dict()
+
+
+def test_utils_dataclass_args_saved_as_plain_dict(tmp_path):
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Config:
+        model: str = "tinynet"
+        epochs: int = 3
+        betas: tuple = (0.9, 0.999)
+
+    model = nn.Linear(2, 2)
+    saver = CheckpointSaver(model, torch.optim.SGD(model.parameters(), lr=0.1), args=Config(),
+                            checkpoint_dir=str(tmp_path))
+    saver.save_checkpoint(0)
+    ckpt = torch.load(tmp_path / "last.pth.tar", weights_only=True)
+    assert ckpt["args"] == {"model": "tinynet", "epochs": 3, "betas": (0.9, 0.999)} and ckpt["arch"] == "tinynet"

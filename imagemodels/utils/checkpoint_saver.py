@@ -7,6 +7,7 @@ new one, never half of one. The ranked copies are hard links to ``last``; replac
 """
 from __future__ import annotations
 
+import dataclasses
 import glob
 import logging
 import operator
@@ -28,6 +29,8 @@ def _plain(value):
     """Turn args into builtins so ``torch.load(weights_only=True)`` can read the checkpoint back."""
     if isinstance(value, Namespace):
         value = vars(value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
