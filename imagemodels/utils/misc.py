@@ -9,7 +9,6 @@ import logging
 import os
 import random
 import re
-from typing import Optional
 
 __all__ = ["random_seed", "get_outdir", "update_summary", "natural_key", "add_bool_arg", "ParseKwargs",
            "setup_default_logging", "FormatterNoInfo", "decay_batch_step", "check_batch_size_retry"]

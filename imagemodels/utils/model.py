@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Callable, Iterable, Sequence, Union
+from typing import Callable, Sequence, Union
 
 from torch import nn
 
