@@ -42,9 +42,11 @@ def measure(name: str, batch: int, size: int, rounds: int, iters: int, threads: 
             _time_once(lambda: model(x), 2)
         ours_t: List[float] = []
         theirs_t: List[float] = []
-        for _ in range(rounds):
-            ours_t.append(_time_once(lambda: ours(x), iters))
-            theirs_t.append(_time_once(lambda: theirs(x), iters))
+        for i in range(rounds):
+            # which library goes first swaps every round, so neither always runs on a warm cache
+            pair = [(ours_t, ours), (theirs_t, theirs)]
+            for times, model in (pair if i % 2 == 0 else pair[::-1]):
+                times.append(_time_once(lambda: model(x), iters))
     ours_ips = batch / statistics.median(ours_t)
     theirs_ips = batch / statistics.median(theirs_t)
     return dict(model=name, ours=ours_ips, theirs=theirs_ips, ratio=ours_ips / theirs_ips, diff=diff)

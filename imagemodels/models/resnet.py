@@ -120,7 +120,8 @@ class BasicBlock(nn.Module):
             x = self.drop_path(x)
         if self.downsample is not None:
             shortcut = self.downsample(shortcut)
-        return self.act2(x + shortcut)
+        x += shortcut  # in place: saves one feature-map allocation per block
+        return self.act2(x)
 
 
 class Bottleneck(nn.Module):
@@ -195,7 +196,8 @@ class Bottleneck(nn.Module):
             x = self.drop_path(x)
         if self.downsample is not None:
             shortcut = self.downsample(shortcut)
-        return self.act3(x + shortcut)
+        x += shortcut  # in place: saves one feature-map allocation per block
+        return self.act3(x)
 
 
 def downsample_conv(
