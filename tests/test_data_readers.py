@@ -51,6 +51,19 @@ def test_hfds_reads_images_and_labels(hf_saved):
     assert len(ds.filenames()) == 20
 
 
+def test_hfds_check_images_drops_bad_rows(tmp_path):
+    datasets = pytest.importorskip("datasets")
+    features = datasets.Features({"image": datasets.Image(decode=False), "label": datasets.Value("int64")})
+    rows = [{"bytes": _png_bytes(_image(v)), "path": None} for v in range(10)]
+    rows[4] = {"bytes": b"not an image", "path": None}
+    datasets.Dataset.from_dict({"image": rows, "label": list(range(10))}, features=features).save_to_disk(
+        str(tmp_path / "bad"))
+    ds = imd.create_dataset("hfds/bad", root=str(tmp_path), split="train", max_bad_fraction=0.2)
+    with pytest.warns(RuntimeWarning, match="train/4"):
+        assert ds.check_images() == ["train/4"]
+    assert [t for _, t in (ds[i] for i in range(len(ds)))] == [0, 1, 2, 3, 5, 6, 7, 8, 9]
+
+
 def test_hfds_split_synonym_and_path_name(hf_saved):
     ds = imd.create_dataset(f"hfds/{hf_saved}", split="val")
     assert len(ds) == 3
@@ -67,6 +80,24 @@ def test_hfds_through_loader(hf_saved):
         labels += y.tolist()
     assert pixels == list(range(0, 200, 10))
     assert labels == [(v // 10) % 2 for v in range(0, 200, 10)]
+
+
+def test_hfds_split_slice(hf_saved):
+    ds = imd.create_dataset("hfds/toy", root=str(hf_saved.parent), split="train[5:10]")
+    assert [int(np.asarray(ds[i][0])[0, 0, 0]) for i in range(len(ds))] == [50, 60, 70, 80, 90]
+    assert len(imd.create_dataset("hfds/toy", root=str(hf_saved.parent), split="train[:50%]")) == 10
+
+
+def test_hfds_load_dataset_parquet_offline(tmp_path):
+    datasets = pytest.importorskip("datasets")
+    features = datasets.Features({"img": datasets.Image(), "y": datasets.ClassLabel(names=["a", "b"])})
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    datasets.Dataset.from_dict({"img": [_image(v) for v in (1, 2, 3, 4)], "y": [0, 1, 1, 0]},
+                               features=features).to_parquet(str(folder / "train-00000.parquet"))
+    ds = imd.create_dataset(f"hfds/{folder}", root=str(tmp_path / "cache"), split="train", input_key="img",
+                            target_key="y")
+    assert [(int(np.asarray(img)[0, 0, 0]), t) for img, t in (ds[i] for i in range(4))] == [(1, 0), (2, 1), (3, 1), (4, 0)]
 
 
 def test_hfds_errors(hf_saved):
@@ -131,6 +162,19 @@ def test_wds_loader_sees_every_sample_once(shards, num_workers, is_training):
         assert labels == [i % 3 for i in ids]
         if is_training and num_workers == 0:
             assert ids != list(range(24))  # shuffled
+
+
+@pytest.mark.parametrize("is_training", [False, True])
+def test_wds_ranks_split_shards(shards, monkeypatch, is_training):
+    import imagemodels.data.reader_wds as reader_wds
+
+    seen = []
+    for rank in range(2):
+        monkeypatch.setattr(reader_wds, "_dist_rank_world", lambda rank=rank: (rank, 2))
+        ds = imd.create_dataset("wds/toy", root=str(shards), split="train", is_training=is_training, seed=5)
+        seen.append([int(np.asarray(img)[0, 0, 0]) // 10 for img, _ in ds])
+    assert not set(seen[0]) & set(seen[1])
+    assert sorted(seen[0] + seen[1]) == list(range(24))
 
 
 def test_wds_shuffle_is_seeded(shards):

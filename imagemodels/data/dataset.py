@@ -151,8 +151,37 @@ class IterableImageDataset(data.IterableDataset):
     ``set_epoch`` reshuffles (training); ``len`` is the reader's sample count for this rank.
     """
 
-    def __init__(self, reader, load_bytes: bool = False, input_img_mode: str = "RGB", transform=None,
-                 target_transform=None, root=None):
+    def __init__(
+        self,
+        root,
+        reader=None,
+        split: str = "train",
+        class_map=None,
+        is_training: bool = False,
+        batch_size: int = 1,
+        num_samples=None,
+        seed: int = 42,
+        repeats: int = 0,
+        download: bool = False,
+        input_img_mode: str = "RGB",
+        input_key=None,
+        target_key=None,
+        transform=None,
+        target_transform=None,
+        max_steps=None,
+        load_bytes: bool = False,
+        **kwargs,
+    ):
+        if repeats or max_steps:
+            raise NotImplementedError("repeats / max_steps are not supported by imagemodels' IterableImageDataset yet")
+        if reader is None or isinstance(reader, str):
+            if not (reader or "").lower().startswith("wds/"):
+                raise NotImplementedError(f"streaming reader {reader!r} is not supported; imagemodels streams 'wds/' shards")
+            from .reader_wds import ReaderWds
+
+            reader = ReaderWds(root, split=split, is_training=is_training, batch_size=batch_size,
+                               num_samples=num_samples, seed=seed, class_map=class_map, input_key=input_key,
+                               target_key=target_key, **kwargs)
         self.reader = reader
         self.root = root
         self.load_bytes = load_bytes

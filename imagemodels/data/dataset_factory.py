@@ -85,11 +85,10 @@ def create_dataset(
         return ImageDataset(root, reader=reader, load_bytes=load_bytes, input_img_mode=input_img_mode, **kwargs)
     if name.lower().startswith("wds/"):
         from .dataset import IterableImageDataset
-        from .reader_wds import ReaderWds
 
-        reader = ReaderWds(root, split=split, is_training=is_training, batch_size=batch_size, num_samples=num_samples,
-                           seed=seed, class_map=class_map, **_reader_keys(kwargs))
-        return IterableImageDataset(reader, load_bytes=load_bytes, input_img_mode=input_img_mode, root=root, **kwargs)
+        return IterableImageDataset(root, reader=name, split=split, class_map=class_map, is_training=is_training,
+                                    batch_size=batch_size, num_samples=num_samples, seed=seed, repeats=repeats,
+                                    download=download, input_img_mode=input_img_mode, load_bytes=load_bytes, **kwargs)
     name = name.lower()
     if name.startswith(("torch/", "hfids/", "tfds/")):
         raise NotImplementedError(f"dataset source '{name.split('/')[0]}/' is not supported by imagemodels yet; "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from typing import Dict, Optional
 
 from .readers import Reader, load_class_map
@@ -40,6 +41,27 @@ def _pick_split(splits, split: str) -> str:
     raise ValueError(f"split {split!r} not found in the dataset; it has {sorted(splits)}")
 
 
+_SLICE = re.compile(r"^[^\[]*\[\s*(-?\d*)(%?)\s*:\s*(-?\d*)(%?)\s*\]$")
+
+
+def _slice(ds, split: str):
+    """Apply a ``split[a:b]`` / ``split[a%:b%]`` slice (as load_dataset does) to an already loaded dataset."""
+    if "[" not in split:
+        return ds
+    match = _SLICE.match(split)
+    if match is None:
+        raise ValueError(f"cannot read the slice in split {split!r}; use e.g. 'train[:100]' or 'train[10%:]'")
+    n = len(ds)
+
+    def bound(value, percent, default):
+        if value == "":
+            return default
+        return int(value) * n // 100 if percent else int(value)
+
+    start, stop = bound(match.group(1), match.group(2), 0), bound(match.group(3), match.group(4), n)
+    return ds.select(range(n)[start:stop])
+
+
 def _load(name: str, root: Optional[str], split: str, download: bool, trust_remote_code: bool):
     datasets = _import_datasets()
     candidates = [os.path.join(root, name) if root and name else None, name or None, root]
@@ -49,8 +71,8 @@ def _load(name: str, root: Optional[str], split: str, download: bool, trust_remo
         ):
             loaded = datasets.load_from_disk(path)
             if isinstance(loaded, datasets.DatasetDict):
-                return loaded[_pick_split(loaded.keys(), split.split("[")[0])]
-            return loaded
+                loaded = loaded[_pick_split(loaded.keys(), split.split("[")[0])]
+            return _slice(loaded, split)
     if not name:
         raise ValueError("'hfds/' needs a dataset name or path after the slash, e.g. 'hfds/beans'")
     kwargs = {}
@@ -111,13 +133,11 @@ class ReaderHfds(Reader):
                 # dataset label index -> class_map index, by class name
                 self._remap = {self.class_to_idx[n]: i for n, i in wanted.items() if n in self.class_to_idx}
             self.class_to_idx = wanted
-        self.samples = range(len(ds))  # Reader.__len__ counts these
-
-    def __len__(self):
-        return len(self.dataset)
+        # row indices into the dataset: ImageDataset.check_images narrows this list to the readable rows
+        self.samples = list(range(len(ds)))
 
     def __getitem__(self, index):
-        row = self.dataset[index]
+        row = self.dataset[self.samples[index]]
         image = row[self.input_key]
         if isinstance(image, dict):  # an undecoded datasets.Image
             fileobj = io.BytesIO(image["bytes"]) if image.get("bytes") is not None else open(image["path"], "rb")
@@ -134,12 +154,10 @@ class ReaderHfds(Reader):
         return fileobj, target
 
     def _filename(self, index):
-        image = self.dataset[index][self.input_key]
+        row = self.samples[index]
+        image = self.dataset[row][self.input_key]
         if isinstance(image, dict) and image.get("path"):
             return image["path"]
         if isinstance(image, str):
             return image
-        return f"{self.split}/{index}"
-
-    def filenames(self, basename: bool = False, absolute: bool = False):
-        return [self.filename(i, basename, absolute) for i in range(len(self))]
+        return f"{self.split}/{row}"
