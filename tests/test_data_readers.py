@@ -177,6 +177,19 @@ def test_wds_ranks_split_shards(shards, monkeypatch, is_training):
     assert sorted(seen[0] + seen[1]) == list(range(24))
 
 
+def test_wds_set_epoch_reaches_persistent_workers(shards):
+    ds = imd.create_dataset("wds/toy", root=str(shards), split="train", is_training=True, seed=0, shuffle_size=4)
+    loader = imd.create_loader(ds, input_size=(3, 8, 8), batch_size=4, use_prefetcher=False, num_workers=2,
+                               crop_pct=1.0, mean=(0, 0, 0), std=(1, 1, 1), persistent_workers=True)
+    orders = []
+    for epoch in range(3):
+        ds.set_epoch(epoch)
+        ids = [round(v * 255) // 10 for x, _ in loader for v in x[:, 0, 4, 4].tolist()]
+        assert sorted(ids) == list(range(24))
+        orders.append(ids)
+    assert len({tuple(o) for o in orders}) > 1
+
+
 def test_wds_shuffle_is_seeded(shards):
     def order(seed):
         ds = imd.create_dataset("wds/toy", root=str(shards), split="train", is_training=True, seed=seed)

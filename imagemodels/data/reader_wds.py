@@ -18,6 +18,7 @@ from __future__ import annotations
 import glob
 import io
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -154,7 +155,8 @@ class ReaderWds:
         self.is_training = is_training
         self.batch_size = batch_size
         self.seed = seed
-        self.epoch = 0
+        # shared memory, so set_epoch in the main process reaches persistent DataLoader workers too
+        self._epoch = multiprocessing.Value("i", 0)
         self.shuffle_size = shuffle_size if is_training else 0
         self.input_exts = _exts(input_key, DEFAULT_INPUT_EXTS)
         self.target_exts = _exts(target_key, DEFAULT_TARGET_EXTS) if target_key != "" else ()
@@ -162,8 +164,12 @@ class ReaderWds:
         self._num_samples = num_samples
         self._total = None
 
+    @property
+    def epoch(self) -> int:
+        return self._epoch.value
+
     def set_epoch(self, epoch: int):
-        self.epoch = epoch
+        self._epoch.value = int(epoch)
 
     @property
     def total_samples(self) -> int:
