@@ -4,7 +4,8 @@ The dataset is found, in order, as: a folder written by ``save_to_disk`` (``root
 or ``root`` itself), else whatever ``datasets.load_dataset(name, split=...)`` resolves (a hub name,
 a local imagefolder / parquet folder), cached under ``root``. The image column is read undecoded
 (bytes or a path), so decoding stays in :class:`~imagemodels.data.dataset.ImageDataset` like the
-other readers.
+other readers. ``download`` is accepted for the reference's signature: ``load_dataset`` downloads a hub
+dataset that is not cached either way (set ``HF_DATASETS_OFFLINE=1`` to forbid it).
 """
 from __future__ import annotations
 
@@ -80,9 +81,6 @@ def _load(name: str, root: Optional[str], split: str, download: bool, trust_remo
         kwargs["trust_remote_code"] = True  # only passed when asked for: newer datasets releases dropped it
     if root:
         kwargs["cache_dir"] = root
-    if not download and not os.path.exists(name):
-        # without download=True a hub dataset must already be cached: never reach the network silently
-        kwargs["download_mode"] = "reuse_cache_if_exists"
     try:
         return datasets.load_dataset(name, split=split, **kwargs)
     except ValueError as err:
