@@ -107,6 +107,8 @@ def test_hfds_errors(hf_saved):
         imd.create_dataset("hfds/toy", root=str(hf_saved.parent), split="train", input_key="img")
     with pytest.raises(ValueError, match="target_key 'y' is not a column"):
         imd.create_dataset("hfds/toy", root=str(hf_saved.parent), split="train", target_key="y")
+    with pytest.raises(TypeError, match="holds int, not an image"):
+        imd.create_dataset("hfds/toy", root=str(hf_saved.parent), split="train", input_key="label")[0]
 
 
 # ---------------------------------------------------------------- wds/

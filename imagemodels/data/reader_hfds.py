@@ -144,7 +144,8 @@ class ReaderHfds(Reader):
         elif isinstance(image, str):
             fileobj = open(image, "rb")
         else:
-            raise ValueError(f"hfds/{self.name}: column {self.input_key!r} holds {type(image).__name__}, "
+            # TypeError, not ValueError: ImageDataset would skip a ValueError as one unreadable image
+            raise TypeError(f"hfds/{self.name}: column {self.input_key!r} holds {type(image).__name__}, "
                              "not an image, bytes or a path")
         target = row[self.target_key] if self.target_key else None
         if self._remap is not None and target is not None:

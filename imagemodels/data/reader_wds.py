@@ -95,7 +95,7 @@ def _exts(key, default) -> Tuple[str, ...]:
 def _split_key(name: str) -> Tuple[str, str]:
     # the key is everything up to the first dot of the base name: 'a/000001.seg.png' -> ('a/000001', 'seg.png')
     dirname, base = os.path.split(name)
-    stem, dot, ext = base.partition(".")
+    stem, _, ext = base.partition(".")
     return (os.path.join(dirname, stem) if dirname else stem), ext.lower()
 
 
