@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 
 import torch.utils.data as data
@@ -9,7 +10,7 @@ from PIL import Image
 
 from .readers import Reader, create_reader
 
-__all__ = ["ImageDataset", "AugMixDataset", "CorruptImageError", "DEFAULT_MAX_BAD_FRACTION"]
+__all__ = ["ImageDataset", "IterableImageDataset", "AugMixDataset", "CorruptImageError", "DEFAULT_MAX_BAD_FRACTION"]
 
 _logger = logging.getLogger(__name__)
 
@@ -142,6 +143,82 @@ class ImageDataset(data.Dataset):
 
     def filenames(self, basename=False, absolute=False):
         return self.reader.filenames(basename, absolute)
+
+
+class IterableImageDataset(data.IterableDataset):
+    """Samples of a streaming reader (``wds/`` shards) as ``(image, target)``, in the reader's order.
+
+    ``set_epoch`` reshuffles (training); ``len`` is the reader's sample count for this rank.
+    """
+
+    def __init__(
+        self,
+        root,
+        reader=None,
+        split: str = "train",
+        class_map=None,
+        is_training: bool = False,
+        batch_size: int = 1,
+        num_samples=None,
+        seed: int = 42,
+        repeats: int = 0,
+        download: bool = False,
+        input_img_mode: str = "RGB",
+        input_key=None,
+        target_key=None,
+        transform=None,
+        target_transform=None,
+        max_steps=None,
+        load_bytes: bool = False,
+        **kwargs,
+    ):
+        if repeats or max_steps:
+            raise NotImplementedError("repeats / max_steps are not supported by imagemodels' IterableImageDataset yet")
+        if reader is None or isinstance(reader, str):
+            if not (reader or "").lower().startswith("wds/"):
+                raise NotImplementedError(f"streaming reader {reader!r} is not supported; imagemodels streams 'wds/' shards")
+            from .reader_wds import ReaderWds
+
+            reader = ReaderWds(root, split=split, is_training=is_training, batch_size=batch_size,
+                               num_samples=num_samples, seed=seed, class_map=class_map, input_key=input_key,
+                               target_key=target_key, **kwargs)
+        self.reader = reader
+        self.root = root
+        self.load_bytes = load_bytes
+        self.input_img_mode = input_img_mode
+        self.transform = transform
+        self.target_transform = target_transform
+
+    @property
+    def class_to_idx(self):
+        return self.reader.class_to_idx
+
+    def set_epoch(self, epoch: int):
+        self.reader.set_epoch(epoch)
+
+    def __iter__(self):
+        for fileobj, target, _ in self.reader:
+            with fileobj:
+                if self.load_bytes:
+                    img = fileobj.read()
+                else:
+                    img = Image.open(fileobj)
+                    img = img.convert(self.input_img_mode) if self.input_img_mode else img.copy()
+            if self.transform is not None:
+                img = self.transform(img)
+            if target is None:
+                target = -1
+            elif self.target_transform is not None:
+                target = self.target_transform(target)
+            yield img, target
+
+    def __len__(self):
+        return len(self.reader)
+
+    def filenames(self, basename=False, absolute=False):
+        """Names of the samples this process would read, in order (reads the shards)."""
+        names = [name for _, _, name in self.reader]
+        return [os.path.basename(n) for n in names] if basename else names
 
 
 class AugMixDataset(data.Dataset):

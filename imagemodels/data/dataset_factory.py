@@ -68,12 +68,29 @@ def create_dataset(
 ):
     """A dataset: ``name`` '' / 'folder' / 'tar' reads ``root``; 'digits' is the embedded digits set (no data needed).
 
+    ``hfds/<name or path>`` reads a Hugging Face ``datasets`` dataset (``input_key`` / ``target_key`` name
+    its columns); ``wds/<name>`` streams webdataset tar shards under ``root`` named by ``split`` (a brace
+    pattern such as ``train-{000000..000003}.tar``, a glob, a folder of tars or ``<split>-*.tar``).
+
     With ``search_split`` a ``root`` holding ``train/`` and ``val/`` (or their synonyms) is narrowed to
     the split's folder. Training needs at least two classes; an evaluation split may not hold classes
     its sibling train split lacks.
     """
-    name = (name or "").lower()
-    if name.startswith(("torch/", "hfds/", "hfids/", "tfds/", "wds/")):
+    name = name or ""
+    if name.lower().startswith("hfds/"):
+        from .reader_hfds import ReaderHfds
+
+        reader = ReaderHfds(name.split("/", 1)[1], root=root, split=split, class_map=class_map, download=download,
+                            trust_remote_code=trust_remote_code, **_reader_keys(kwargs))
+        return ImageDataset(root, reader=reader, load_bytes=load_bytes, input_img_mode=input_img_mode, **kwargs)
+    if name.lower().startswith("wds/"):
+        from .dataset import IterableImageDataset
+
+        return IterableImageDataset(root, reader=name, split=split, class_map=class_map, is_training=is_training,
+                                    batch_size=batch_size, num_samples=num_samples, seed=seed, repeats=repeats,
+                                    download=download, input_img_mode=input_img_mode, load_bytes=load_bytes, **kwargs)
+    name = name.lower()
+    if name.startswith(("torch/", "hfids/", "tfds/")):
         raise NotImplementedError(f"dataset source '{name.split('/')[0]}/' is not supported by imagemodels yet; "
                                   "use an image folder, a tar, or 'digits'")
     if name == "digits":
@@ -104,6 +121,11 @@ def create_dataset(
             "sub-folder per class with at least two classes (did you point root at a single class folder?)"
         )
     return dataset
+
+
+def _reader_keys(kwargs: dict) -> dict:
+    """Pop the reader-only keywords (which sample fields hold the input and the target) out of ``kwargs``."""
+    return {k: kwargs.pop(k) for k in ("input_key", "target_key", "shuffle_size") if k in kwargs}
 
 
 search_split_fn = search_split  # create_dataset's keyword of the same name shadows the function
