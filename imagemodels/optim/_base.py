@@ -15,6 +15,18 @@ def cautious(update: Tensor, grad: Tensor) -> Tensor:
     return update * (mask / mask.mean().clamp(min=1e-3))
 
 
+def sgd_momentum(state: dict, grad: Tensor, group: dict) -> Tensor:
+    """Heavy-ball momentum as torch.optim.SGD defines it (the first step seeds the buffer with the
+    gradient; dampening; optional Nesterov look-ahead); returns the step direction."""
+    momentum = group["momentum"]
+    if "momentum_buffer" not in state:
+        state["momentum_buffer"] = grad.clone()
+    else:
+        state["momentum_buffer"].mul_(momentum).add_(grad, alpha=1 - group["dampening"])
+    buf = state["momentum_buffer"]
+    return grad.add(buf, alpha=momentum) if group["nesterov"] else buf
+
+
 def validate(**values):
     for name, value in values.items():
         if value is not None and value < 0:

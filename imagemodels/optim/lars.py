@@ -4,7 +4,7 @@ LARC (``trust_clip``) caps the local lr at the global one. Adaptation only on te
 ``always_adapt``."""
 import torch
 
-from ._base import PerParamOptimizer, validate
+from ._base import PerParamOptimizer, sgd_momentum, validate
 
 
 class Lars(PerParamOptimizer):
@@ -28,10 +28,5 @@ class Lars(PerParamOptimizer):
                 ratio = (ratio / lr).clamp(max=1.0)
             grad = grad.add(p, alpha=wd).mul_(ratio)
         if momentum != 0:
-            if "momentum_buffer" not in state:
-                state["momentum_buffer"] = grad.clone()
-            else:
-                state["momentum_buffer"].mul_(momentum).add_(grad, alpha=1 - group["dampening"])
-            buf = state["momentum_buffer"]
-            grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
+            grad = sgd_momentum(state, grad, group)
         p.add_(grad, alpha=-lr)

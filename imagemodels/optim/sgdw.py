@@ -1,7 +1,7 @@
 """SGD with decoupled weight decay (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", 2017,
 https://arxiv.org/abs/1711.05101): the weights shrink by ``lr * weight_decay`` outside the momentum."""
 
-from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, validate
+from ._base import PerParamOptimizer, cautious, corrected_wd_defaults, decay_lr, sgd_momentum, validate
 
 
 class SGDW(PerParamOptimizer):
@@ -21,12 +21,7 @@ class SGDW(PerParamOptimizer):
         p.mul_(1.0 - decay_lr(group) * group["weight_decay"])
         update = grad
         if momentum != 0:
-            if "momentum_buffer" not in state:
-                state["momentum_buffer"] = grad.clone()
-            else:
-                state["momentum_buffer"].mul_(momentum).add_(grad, alpha=1 - group["dampening"])
-            buf = state["momentum_buffer"]
-            update = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
+            update = sgd_momentum(state, grad, group)
             if group["caution"]:
                 update = cautious(update, grad)
         p.add_(update, alpha=-lr)
