@@ -230,3 +230,40 @@ def test_loader_with_repeated_augmentation(tmp_path):
     indices = list(loader.sampler)
     assert len(indices) == 1280  # 1437 rounded down to a multiple of 256
     assert indices[0] == indices[1] == indices[2]  # one rank sees each sample's three copies
+
+
+class _PidDataset(torch.utils.data.Dataset):
+    """Item i -> (a tiny image, (i, pid of the process that loaded it)); ignores the .transform
+    create_loader sets, since only the sampling and the workers are under test."""
+
+    def __init__(self, n=12):
+        self.n, self.transform = n, None
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        return torch.zeros(3, 4, 4), torch.tensor([i, os.getpid()])
+
+
+def test_multi_epochs_loader_keeps_workers_and_sees_each_sample_once():
+    from imagemodels.data import MultiEpochsDataLoader, create_loader
+
+    loader = create_loader(_PidDataset(), input_size=(3, 4, 4), batch_size=4, is_training=True,
+                           use_prefetcher=False, num_workers=2, use_multi_epochs_loader=True)
+    assert isinstance(loader, MultiEpochsDataLoader) and len(loader) == 3
+    epochs = []
+    for _ in range(3):
+        targets = torch.cat([t for _, t in loader])
+        assert sorted(targets[:, 0].tolist()) == list(range(12)), "every sample once per epoch"
+        epochs.append(targets)
+    pids = [set(e[:, 1].tolist()) for e in epochs]
+    assert pids[0] == pids[1] == pids[2] and len(pids[0]) == 2, "the same two workers serve every epoch"
+    assert any(not torch.equal(epochs[0][:, 0], e[:, 0]) for e in epochs[1:]), "shuffled anew each epoch"
+    with pytest.raises(ValueError, match="map-style"):
+        MultiEpochsDataLoader(_Iterable(), batch_size=2)
+
+
+class _Iterable(torch.utils.data.IterableDataset):
+    def __iter__(self):
+        yield from range(3)

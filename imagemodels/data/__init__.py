@@ -30,7 +30,7 @@ for _module, _names in {
     ".reader_wds": ("ReaderWds",),
     ".dataset_factory": ("create_dataset", "search_split"),
     ".digits": ("materialize_digits", "default_digits_root"),
-    ".loader": ("create_loader", "fast_collate", "PrefetchLoader"),
+    ".loader": ("create_loader", "fast_collate", "PrefetchLoader", "MultiEpochsDataLoader"),
     ".random_erasing": ("RandomErasing",),
     ".distributed_sampler": ("OrderedDistributedSampler", "RepeatAugSampler"),
     ".auto_augment": (

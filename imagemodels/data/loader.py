@@ -19,7 +19,7 @@ from .constants import IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD
 from .distributed_sampler import OrderedDistributedSampler, RepeatAugSampler
 from .transforms_factory import create_transform
 
-__all__ = ["create_loader", "fast_collate", "PrefetchLoader", "seed_worker"]
+__all__ = ["create_loader", "fast_collate", "PrefetchLoader", "MultiEpochsDataLoader", "seed_worker"]
 
 
 def _as_uint8_tensor(img) -> torch.Tensor:
@@ -112,6 +112,61 @@ class PrefetchLoader:
             collate.mixup_enabled = value
 
 
+class _Endless:
+    """A batch sampler replayed pass after pass, so one DataLoader iterator never runs dry."""
+
+    def __init__(self, batch_sampler):
+        self.batch_sampler = batch_sampler
+
+    def __iter__(self):
+        while True:
+            yield from self.batch_sampler
+
+
+class MultiEpochsDataLoader:
+    """A loader whose worker processes live for the whole run.
+
+    A plain DataLoader starts its workers at every epoch; here one iterator runs over an endless
+    batch sampler and each epoch takes ``len(self)`` batches from it, so the workers (and whatever
+    they opened) carry over. The sampler is re-drawn at each pass, so shuffling still changes per
+    epoch. Map-style datasets only; an epoch's first indices can be drawn before ``set_epoch`` of a
+    distributed sampler runs, as with any worker prefetching.
+    """
+
+    def __init__(self, dataset, batch_size: int = 1, shuffle: bool = False, sampler=None, drop_last: bool = False,
+                 **loader_kwargs):
+        if isinstance(dataset, torch.utils.data.IterableDataset):
+            raise ValueError("MultiEpochsDataLoader needs a map-style dataset; an iterable dataset keeps "
+                             "its workers with persistent_workers=True instead")
+        if sampler is None:
+            sampler = torch.utils.data.RandomSampler(dataset) if shuffle else torch.utils.data.SequentialSampler(dataset)
+        loader_kwargs.pop("persistent_workers", None)  # the workers never stop anyway
+        self.batch_sampler = torch.utils.data.BatchSampler(sampler, batch_size, drop_last)
+        self.loader = torch.utils.data.DataLoader(dataset, batch_sampler=_Endless(self.batch_sampler), **loader_kwargs)
+        self._iterator = None
+
+    def __len__(self):
+        return len(self.batch_sampler)
+
+    def __iter__(self):
+        if self._iterator is None:
+            self._iterator = iter(self.loader)
+        for _ in range(len(self)):
+            yield next(self._iterator)
+
+    @property
+    def sampler(self):
+        return self.batch_sampler.sampler
+
+    @property
+    def dataset(self):
+        return self.loader.dataset
+
+    @property
+    def collate_fn(self):
+        return self.loader.collate_fn
+
+
 def _per_channel(values, channels):
     values = tuple(values)
     return values * channels if len(values) == 1 else values
@@ -196,8 +251,7 @@ def create_loader(
 
     ``device`` defaults to CUDA when available, else the CPU.
     """
-    unsupported = dict(use_multi_epochs_loader=use_multi_epochs_loader,
-                       input_size_choices=input_size_choices, batch_size_choices=batch_size_choices,
+    unsupported = dict(input_size_choices=input_size_choices, batch_size_choices=batch_size_choices,
                        num_batches=num_batches)
     on = [k for k, v in unsupported.items() if v]
     if on:
@@ -229,18 +283,21 @@ def create_loader(
     if collate_fn is None:
         collate_fn = fast_collate if use_prefetcher else torch.utils.data.default_collate
 
-    loader = torch.utils.data.DataLoader(
-        dataset,
-        batch_size=batch_size,
-        shuffle=sampler is None and is_training and not iterable,
-        num_workers=num_workers,
-        sampler=sampler,
-        collate_fn=collate_fn,
-        pin_memory=pin_memory,
-        drop_last=is_training,
-        worker_init_fn=partial(seed_worker, worker_seeding=worker_seeding),
-        persistent_workers=persistent_workers and num_workers > 0,
-    )
+    common = dict(num_workers=num_workers, collate_fn=collate_fn, pin_memory=pin_memory,
+                  worker_init_fn=partial(seed_worker, worker_seeding=worker_seeding))
+    if use_multi_epochs_loader:
+        loader = MultiEpochsDataLoader(dataset, batch_size, shuffle=sampler is None and is_training, sampler=sampler,
+                                       drop_last=is_training, **common)
+    else:
+        loader = torch.utils.data.DataLoader(
+            dataset,
+            batch_size=batch_size,
+            shuffle=sampler is None and is_training and not iterable,
+            sampler=sampler,
+            drop_last=is_training,
+            persistent_workers=persistent_workers and num_workers > 0,
+            **common,
+        )
     if use_prefetcher:
         in_chans = input_size[0] if isinstance(input_size, (tuple, list)) and len(input_size) == 3 else 3
         loader = PrefetchLoader(
