@@ -41,6 +41,14 @@ def projection(p, grad, update, delta: float, wd_ratio: float, eps: float, cauti
     return (cautious(update, grad) if caution else update), 1.0
 
 
+
+def project_update(p, grad, update, group):
+    """The update AdamP and SGDP apply: projected for weight tensors (conv/linear), only masked by
+    ``caution`` for vectors; returns it with the weight-decay factor the projection chose."""
+    if p.dim() > 1:
+        return projection(p, grad, update, group["delta"], group["wd_ratio"], group["eps"], group["caution"])
+    return (cautious(update, grad) if group["caution"] else update), 1.0
+
 class AdamP(PerParamOptimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, delta=0.1, wd_ratio=0.1,
                  nesterov=False, caution=False):
@@ -61,12 +69,7 @@ class AdamP(PerParamOptimizer):
         v.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
         denom = (v.sqrt() / math.sqrt(1 - beta2 ** step)).add_(group["eps"])
         update = ((beta1 * m + (1 - beta1) * grad) if group["nesterov"] else m) / denom
-        wd_factor = 1.0
-        if p.dim() > 1:
-            update, wd_factor = projection(p, grad, update, group["delta"], group["wd_ratio"], group["eps"],
-                                           group["caution"])
-        elif group["caution"]:
-            update = cautious(update, grad)
+        update, wd_factor = project_update(p, grad, update, group)
         if group["weight_decay"] > 0:
             p.mul_(1.0 - group["lr"] * group["weight_decay"] * wd_factor)
         p.add_(update, alpha=-group["lr"] / (1 - beta1 ** step))

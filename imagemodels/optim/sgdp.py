@@ -2,8 +2,8 @@
 (Heo et al., 2020, https://arxiv.org/abs/2006.08217)."""
 import torch
 
-from ._base import PerParamOptimizer, cautious, validate
-from .adamp import projection
+from ._base import PerParamOptimizer, validate
+from .adamp import project_update
 
 
 class SGDP(PerParamOptimizer):
@@ -22,12 +22,7 @@ class SGDP(PerParamOptimizer):
         buf = state["momentum"]
         buf.mul_(momentum).add_(grad, alpha=1.0 - group["dampening"])
         update = grad + momentum * buf if group["nesterov"] else buf.clone()
-        wd_factor = 1.0
-        if p.dim() > 1:
-            update, wd_factor = projection(p, grad, update, group["delta"], group["wd_ratio"], group["eps"],
-                                           group["caution"])
-        elif group["caution"]:
-            update = cautious(update, grad)
+        update, wd_factor = project_update(p, grad, update, group)
         if group["weight_decay"] != 0:
             # divided by (1 - momentum): the decay then matches what momentum would accumulate
             p.mul_(1.0 - group["lr"] * group["weight_decay"] * wd_factor / (1 - momentum))
