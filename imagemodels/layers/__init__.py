@@ -15,8 +15,16 @@ from .create_attn import create_attn, get_attn
 from .drop import DropBlock2d, DropPath, drop_block_2d, drop_path
 from .eca import CecaModule, CircularEfficientChannelAttn, EcaModule, EfficientChannelAttn
 from .helpers import factory_kwargs, make_divisible, to_1tuple, to_2tuple, to_3tuple, to_4tuple, to_ntuple
-from .norm import GroupNorm, GroupNorm1, get_norm_layer
-from .padding import get_padding, get_same_padding, pad_same
+from .conv2d_same import Conv2dSame, conv2d_same, create_conv2d_pad
+from .conv_bn_act import ConvBnAct, ConvNormAct, ConvNormActAa
+from .create_conv2d import create_conv2d
+from .mlp import ConvMlp, GatedMlp, GluMlp, Mlp, SwiGLU
+from .norm import GroupNorm, GroupNorm1, LayerNorm, LayerNorm2d, RmsNorm, get_norm_layer
+from .norm_act import (
+    BatchNormAct2d, GroupNorm1Act, GroupNormAct, LayerNormAct, LayerNormAct2d, create_norm_act_layer,
+    get_norm_act_layer,
+)
+from .padding import get_padding, get_padding_value, get_same_padding, is_static_pad, pad_same
 from .pool2d_same import AvgPool2dSame, avg_pool2d_same
 from .squeeze_excite import EffectiveSEModule, SEModule, SqueezeExcite
 from .weight_init import trunc_normal_
@@ -31,8 +39,14 @@ __all__ = [
     "DropBlock2d", "DropPath", "drop_block_2d", "drop_path",
     "CecaModule", "CircularEfficientChannelAttn", "EcaModule", "EfficientChannelAttn",
     "factory_kwargs", "make_divisible", "to_1tuple", "to_2tuple", "to_3tuple", "to_4tuple", "to_ntuple",
-    "GroupNorm", "GroupNorm1", "get_norm_layer",
-    "get_padding", "get_same_padding", "pad_same",
+    "Conv2dSame", "conv2d_same", "create_conv2d_pad",
+    "ConvBnAct", "ConvNormAct", "ConvNormActAa",
+    "create_conv2d",
+    "ConvMlp", "GatedMlp", "GluMlp", "Mlp", "SwiGLU",
+    "GroupNorm", "GroupNorm1", "LayerNorm", "LayerNorm2d", "RmsNorm", "get_norm_layer",
+    "BatchNormAct2d", "GroupNorm1Act", "GroupNormAct", "LayerNormAct", "LayerNormAct2d", "create_norm_act_layer",
+    "get_norm_act_layer",
+    "get_padding", "get_padding_value", "get_same_padding", "is_static_pad", "pad_same",
     "AvgPool2dSame", "avg_pool2d_same",
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
     "trunc_normal_",

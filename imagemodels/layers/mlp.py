@@ -1,0 +1,205 @@
+"""Feed-forward blocks of transformers and MLP models: plain, gated (GLU / SwiGLU), conv 1x1."""
+from __future__ import annotations
+
+import functools
+from typing import Callable, Optional, Tuple, Union
+
+import torch
+from torch import nn
+
+from .helpers import to_2tuple
+
+__all__ = ["Mlp", "GluMlp", "SwiGLU", "GatedMlp", "ConvMlp"]
+
+Pair = Union[bool, Tuple[bool, bool]]
+
+
+def _linear(use_conv: bool) -> Callable[..., nn.Module]:
+    return functools.partial(nn.Conv2d, kernel_size=1) if use_conv else nn.Linear
+
+
+class Mlp(nn.Module):
+    """fc1 -> act -> drop -> norm -> fc2 -> drop. ``use_conv`` swaps the linears for 1x1 convs (NCHW)."""
+
+    def __init__(
+        self,
+        in_features: int,
+        hidden_features: Optional[int] = None,
+        out_features: Optional[int] = None,
+        act_layer: Callable[..., nn.Module] = nn.GELU,
+        norm_layer: Optional[Callable[..., nn.Module]] = None,
+        bias: Pair = True,
+        drop: Union[float, Tuple[float, float]] = 0.0,
+        use_conv: bool = False,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__()
+        dd = dict(device=device, dtype=dtype)
+        out_features = out_features or in_features
+        hidden_features = hidden_features or in_features
+        bias, drop = to_2tuple(bias), to_2tuple(drop)
+        linear = _linear(use_conv)
+        self.fc1 = linear(in_features, hidden_features, bias=bias[0], **dd)
+        self.act = act_layer()
+        self.drop1 = nn.Dropout(drop[0])
+        self.norm = norm_layer(hidden_features, **dd) if norm_layer is not None else nn.Identity()
+        self.fc2 = linear(hidden_features, out_features, bias=bias[1], **dd)
+        self.drop2 = nn.Dropout(drop[1])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.drop1(self.act(self.fc1(x)))
+        return self.drop2(self.fc2(self.norm(x)))
+
+
+class GluMlp(nn.Module):
+    """Gated linear unit: fc1 makes ``hidden`` features, split in halves ``x * act(gate)``.
+
+    ``gate_last`` says which half is the gate (the second, by default).
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        hidden_features: Optional[int] = None,
+        out_features: Optional[int] = None,
+        act_layer: Callable[..., nn.Module] = nn.Sigmoid,
+        norm_layer: Optional[Callable[..., nn.Module]] = None,
+        bias: Pair = True,
+        drop: Union[float, Tuple[float, float]] = 0.0,
+        use_conv: bool = False,
+        gate_last: bool = True,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__()
+        dd = dict(device=device, dtype=dtype)
+        out_features = out_features or in_features
+        hidden_features = hidden_features or in_features
+        if hidden_features % 2:
+            raise ValueError(f"GluMlp needs an even hidden size to split into value and gate, got {hidden_features}")
+        bias, drop = to_2tuple(bias), to_2tuple(drop)
+        linear = _linear(use_conv)
+        self.chunk_dim = 1 if use_conv else -1
+        self.gate_last = gate_last
+        self.fc1 = linear(in_features, hidden_features, bias=bias[0], **dd)
+        self.act = act_layer()
+        self.drop1 = nn.Dropout(drop[0])
+        self.norm = norm_layer(hidden_features // 2, **dd) if norm_layer is not None else nn.Identity()
+        self.fc2 = linear(hidden_features // 2, out_features, bias=bias[1], **dd)
+        self.drop2 = nn.Dropout(drop[1])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x1, x2 = self.fc1(x).chunk(2, dim=self.chunk_dim)
+        x = x1 * self.act(x2) if self.gate_last else self.act(x1) * x2
+        return self.drop2(self.fc2(self.norm(self.drop1(x))))
+
+
+class SwiGLU(nn.Module):
+    """SwiGLU feed-forward with separate gate (``fc1_g``) and value (``fc1_x``) projections."""
+
+    def __init__(
+        self,
+        in_features: int,
+        hidden_features: Optional[int] = None,
+        out_features: Optional[int] = None,
+        act_layer: Callable[..., nn.Module] = nn.SiLU,
+        norm_layer: Optional[Callable[..., nn.Module]] = None,
+        bias: Pair = True,
+        drop: Union[float, Tuple[float, float]] = 0.0,
+        align_to: int = 0,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__()
+        dd = dict(device=device, dtype=dtype)
+        out_features = out_features or in_features
+        hidden_features = hidden_features or in_features
+        if align_to:
+            hidden_features = -(-hidden_features // align_to) * align_to
+        bias, drop = to_2tuple(bias), to_2tuple(drop)
+        self.fc1_g = nn.Linear(in_features, hidden_features, bias=bias[0], **dd)
+        self.fc1_x = nn.Linear(in_features, hidden_features, bias=bias[0], **dd)
+        self.act = act_layer()
+        self.drop1 = nn.Dropout(drop[0])
+        self.norm = norm_layer(hidden_features, **dd) if norm_layer is not None else nn.Identity()
+        self.fc2 = nn.Linear(hidden_features, out_features, bias=bias[1], **dd)
+        self.drop2 = nn.Dropout(drop[1])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.drop1(self.act(self.fc1_g(x)) * self.fc1_x(x))
+        return self.drop2(self.fc2(self.norm(x)))
+
+
+class GatedMlp(nn.Module):
+    """fc1 -> act -> drop -> gate -> norm -> fc2 -> drop, the gMLP block's feed-forward.
+
+    ``gate_layer(hidden_features)`` must return a module that halves the channels
+    (gMLP's spatial gating unit); without one this is a plain MLP.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        hidden_features: Optional[int] = None,
+        out_features: Optional[int] = None,
+        act_layer: Callable[..., nn.Module] = nn.GELU,
+        norm_layer: Optional[Callable[..., nn.Module]] = None,
+        gate_layer: Optional[Callable[..., nn.Module]] = None,
+        bias: Pair = True,
+        drop: Union[float, Tuple[float, float]] = 0.0,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__()
+        dd = dict(device=device, dtype=dtype)
+        out_features = out_features or in_features
+        hidden_features = hidden_features or in_features
+        bias, drop = to_2tuple(bias), to_2tuple(drop)
+        self.fc1 = nn.Linear(in_features, hidden_features, bias=bias[0], **dd)
+        self.act = act_layer()
+        self.drop1 = nn.Dropout(drop[0])
+        if gate_layer is not None:
+            if hidden_features % 2:
+                raise ValueError(f"a gated MLP needs an even hidden size, got {hidden_features}")
+            self.gate = gate_layer(hidden_features, **dd)
+            hidden_features //= 2
+        else:
+            self.gate = nn.Identity()
+        self.norm = norm_layer(hidden_features, **dd) if norm_layer is not None else nn.Identity()
+        self.fc2 = nn.Linear(hidden_features, out_features, bias=bias[1], **dd)
+        self.drop2 = nn.Dropout(drop[1])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.gate(self.drop1(self.act(self.fc1(x))))
+        return self.drop2(self.fc2(self.norm(x)))
+
+
+class ConvMlp(nn.Module):
+    """1x1 conv MLP on NCHW tensors: fc1 -> norm -> act -> drop -> fc2."""
+
+    def __init__(
+        self,
+        in_features: int,
+        hidden_features: Optional[int] = None,
+        out_features: Optional[int] = None,
+        act_layer: Callable[..., nn.Module] = nn.ReLU,
+        norm_layer: Optional[Callable[..., nn.Module]] = None,
+        bias: Pair = True,
+        drop: float = 0.0,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__()
+        dd = dict(device=device, dtype=dtype)
+        out_features = out_features or in_features
+        hidden_features = hidden_features or in_features
+        bias = to_2tuple(bias)
+        self.fc1 = nn.Conv2d(in_features, hidden_features, kernel_size=1, bias=bias[0], **dd)
+        self.norm = norm_layer(hidden_features, **dd) if norm_layer is not None else nn.Identity()
+        self.act = act_layer()
+        self.drop = nn.Dropout(drop)
+        self.fc2 = nn.Conv2d(hidden_features, out_features, kernel_size=1, bias=bias[1], **dd)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc2(self.drop(self.act(self.norm(self.fc1(x)))))
