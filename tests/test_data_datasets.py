@@ -82,8 +82,49 @@ def test_bad_layouts_have_clear_errors(tmp_path):
         data.create_dataset("", root=tmp_path / "one", split="train", is_training=True)
     with pytest.raises(FileNotFoundError, match="dataset root does not exist"):
         data.create_dataset("", root=tmp_path / "missing")
-    with pytest.raises(NotImplementedError, match="'torch/' is not supported"):
+    with pytest.raises(FileNotFoundError, match="'torch/cifar10' found no data under .*download=True"):
         data.create_dataset("torch/cifar10", root=tmp_path)
+    with pytest.raises(ValueError, match="unknown torchvision dataset 'torch/cifar11'"):
+        data.create_dataset("torch/cifar11", root=tmp_path)
+    with pytest.raises(NotImplementedError, match="'tfds/' is not supported.*'torch/'"):
+        data.create_dataset("tfds/imagenet2012", root=tmp_path)
+
+
+def _write_mnist_idx(raw, prefix, images, labels):
+    """The MNIST files as torchvision reads them: big-endian idx headers, then uint8 data."""
+    import struct
+
+    raw.mkdir(parents=True, exist_ok=True)
+    n, h, w = images.shape
+    (raw / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">iiii", 2051, n, h, w) + images.tobytes())
+    (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(struct.pack(">ii", 2049, n) + labels.tobytes())
+
+
+def test_torch_mnist_through_create_loader(tmp_path):
+    # the embedded digits, upscaled to 28x28 and written in MNIST's own file format
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    images = np.kron(digits.images, np.ones((4, 4)))[:, 2:30, 2:30] * (255 / 16)
+    images, labels = images.astype(np.uint8), digits.target.astype(np.uint8)
+    _write_mnist_idx(tmp_path / "MNIST" / "raw", "train", images[:100], labels[:100])
+    _write_mnist_idx(tmp_path / "MNIST" / "raw", "t10k", images[100:130], labels[100:130])
+    train = data.create_dataset("torch/mnist", root=tmp_path, split="train")
+    val = data.create_dataset("torch/mnist", root=tmp_path, split="validation")
+    assert (len(train), len(val)) == (100, 30)
+    loader = data.create_loader(val, input_size=(1, 28, 28), batch_size=30, use_prefetcher=False, crop_pct=1.0,
+                                mean=(0.5,), std=(0.5,))
+    x, y = next(iter(loader))
+    assert x.shape == (30, 1, 28, 28) and y.tolist() == labels[100:130].tolist()
+    expected = (torch.from_numpy(images[100:130]).float() / 255 - 0.5) / 0.5
+    torch.testing.assert_close(x[:, 0], expected, atol=1e-6, rtol=0)
+
+
+def test_torch_folder_searches_the_split(folder):
+    # torchvision's ImageFolder, with its own (plain sort) class order; only the split search is ours
+    ds = data.create_dataset("torch/folder", root=folder, split="train")
+    assert os.path.normpath(ds.root) == os.path.normpath(folder / "train")
+    assert type(ds).__name__ == "ImageFolder" and len(ds) > 0
 
 
 def test_tar_and_folder_of_tars_match_the_folder(folder, tmp_path):

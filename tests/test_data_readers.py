@@ -114,12 +114,13 @@ def test_hfds_errors(hf_saved):
 # ---------------------------------------------------------------- wds/
 
 
-def _write_shards(folder, num_shards=3, per_shard=8, prefix="train"):
+def _write_shards(folder, num_shards=3, per_shard=8, prefix="train", sizes=None):
     os.makedirs(folder, exist_ok=True)
-    for s in range(num_shards):
+    sizes = sizes or [per_shard] * num_shards
+    for s, size in enumerate(sizes):
         with tarfile.open(os.path.join(folder, f"{prefix}-{s:06d}.tar"), "w") as tf:
-            for i in range(per_shard):
-                index = s * per_shard + i
+            for i in range(size):
+                index = sum(sizes[:s]) + i
                 for ext, payload in (("png", _png_bytes(_image(index * 10))), ("cls", str(index % 3).encode())):
                     info = tarfile.TarInfo(f"{index:06d}.{ext}")
                     info.size = len(payload)
@@ -177,6 +178,65 @@ def test_wds_ranks_split_shards(shards, monkeypatch, is_training):
         seen.append([int(np.asarray(img)[0, 0, 0]) // 10 for img, _ in ds])
     assert not set(seen[0]) & set(seen[1])
     assert sorted(seen[0] + seen[1]) == list(range(24))
+
+
+@pytest.fixture(scope="module")
+def uneven_shards(tmp_path_factory):
+    root = tmp_path_factory.mktemp("wds_uneven")
+    _write_shards(str(root), sizes=[9, 2, 5, 1])  # 17 samples
+    return root
+
+
+def _ids_per_rank(root, monkeypatch, world, is_training, num_workers=0, epoch=0, **kwargs):
+    import imagemodels.data.reader_wds as reader_wds
+
+    per_rank = []
+    for rank in range(world):
+        monkeypatch.setattr(reader_wds, "_dist_rank_world", lambda rank=rank: (rank, world))
+        ds = imd.create_dataset("wds/toy", root=str(root), split="train", is_training=is_training, seed=5, **kwargs)
+        ds.set_epoch(epoch)
+        loader = imd.create_loader(ds, input_size=(3, 8, 8), batch_size=1, use_prefetcher=False,
+                                   num_workers=num_workers, crop_pct=1.0, mean=(0, 0, 0), std=(1, 1, 1),
+                                   persistent_workers=False)
+        per_rank.append([round(x[0, 0, 4, 4].item() * 255) // 10 for x, _ in loader])
+        assert len(ds) == len(per_rank[-1]) or not is_training
+    return per_rank
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+@pytest.mark.parametrize("world", [2, 3])
+def test_wds_training_ranks_get_equal_counts_from_uneven_shards(uneven_shards, monkeypatch, world, num_workers):
+    # a rank with fewer samples would leave the others waiting forever in DDP's all-reduce
+    for epoch in range(2):
+        per_rank = _ids_per_rank(uneven_shards, monkeypatch, world, True, num_workers, epoch)
+        assert {len(ids) for ids in per_rank} == {-(-17 // world)}
+        seen = [i for ids in per_rank for i in ids]
+        assert set(seen) == set(range(17))  # every sample, padding repeats only len(seen) - 17 of them
+        assert len(seen) - 17 == -(-17 // world) * world - 17
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+def test_wds_eval_ranks_read_each_sample_once_without_padding(uneven_shards, monkeypatch, num_workers):
+    per_rank = _ids_per_rank(uneven_shards, monkeypatch, 3, False, num_workers)
+    assert sorted(i for ids in per_rank for i in ids) == list(range(17))
+    assert max(map(len, per_rank)) - min(map(len, per_rank)) <= 1
+
+
+def test_wds_num_samples_sets_the_epoch_length(uneven_shards, monkeypatch):
+    per_rank = _ids_per_rank(uneven_shards, monkeypatch, 2, True, num_samples=40)
+    assert [len(ids) for ids in per_rank] == [20, 20]
+    assert set(i for ids in per_rank for i in ids) == set(range(17))
+
+
+def test_wds_skipping_inside_a_shard_reads_no_payload(uneven_shards, monkeypatch):
+    from imagemodels.data import reader_wds
+
+    reads = []
+    real = tarfile.TarFile.extractfile
+    monkeypatch.setattr(tarfile.TarFile, "extractfile", lambda self, m: reads.append(m.name) or real(self, m))
+    samples = list(reader_wds._iter_tar_samples(str(uneven_shards / "train-000000.tar"), skip=7))
+    assert [s["__key__"] for s in samples] == ["000007", "000008"]
+    assert sorted(reads) == ["000007.cls", "000007.png", "000008.cls", "000008.png"]
 
 
 def test_wds_set_epoch_reaches_persistent_workers(shards):

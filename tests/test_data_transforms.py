@@ -1,7 +1,5 @@
 """Eval/train transforms and data-config resolution, compared with the reference library on real photos."""
-import random
 
-import numpy as np
 import pytest
 import torch
 from PIL import Image

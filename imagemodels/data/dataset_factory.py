@@ -68,7 +68,7 @@ def create_dataset(
 ):
     """A dataset: ``name`` '' / 'folder' / 'tar' reads ``root``; 'digits' is the embedded digits set (no data needed).
 
-    ``hfds/<name or path>`` reads a Hugging Face ``datasets`` dataset (``input_key`` / ``target_key`` name
+    ``torch/<name>`` is a torchvision dataset (see ``dataset_torch.py``). ``hfds/<name or path>`` reads a Hugging Face ``datasets`` dataset (``input_key`` / ``target_key`` name
     its columns); ``wds/<name>`` streams webdataset tar shards under ``root`` named by ``split`` (a brace
     pattern such as ``train-{000000..000003}.tar``, a glob, a folder of tars or ``<split>-*.tar``).
 
@@ -90,9 +90,16 @@ def create_dataset(
                                     batch_size=batch_size, num_samples=num_samples, seed=seed, repeats=repeats,
                                     download=download, input_img_mode=input_img_mode, load_bytes=load_bytes, **kwargs)
     name = name.lower()
-    if name.startswith(("torch/", "hfids/", "tfds/")):
-        raise NotImplementedError(f"dataset source '{name.split('/')[0]}/' is not supported by imagemodels yet; "
-                                  "use an image folder, a tar, or 'digits'")
+    if name.startswith("torch/"):
+        from .dataset_torch import create_torch_dataset
+
+        return create_torch_dataset(name.split("/", 1)[1], root, split, download=download,
+                                    search_split=search_split, **kwargs)
+    if name.startswith(("hfids/", "tfds/")):
+        raise NotImplementedError(
+            f"dataset source '{name.split('/')[0]}/' is not supported by imagemodels; use 'hfds/' (Hugging Face "
+            "datasets, map-style), 'wds/' (webdataset shards, streamed), 'torch/' (torchvision), an image folder, "
+            "a tar, or 'digits'")
     if name == "digits":
         from .digits import materialize_digits
 

@@ -9,9 +9,15 @@ sample (``000001.jpg`` + ``000001.cls``). The split names the shards:
   ``root/<split>-*.tar`` / ``root/<split>_*.tar``;
 - one ``.tar`` file.
 
-Shards are divided between distributed ranks, then between DataLoader workers, so each sample is
-read once per epoch. Training shuffles the shard order (the same order on every rank and worker,
-from ``seed`` and the epoch) and then samples within a buffer.
+An epoch is the shards, in epoch order, read end to end as one sequence of samples. Each distributed
+rank, and within it each DataLoader worker, reads one contiguous range of that sequence, so every
+sample is read once per epoch and a reader only opens the shards its range touches (samples before
+the range in its first shard are skipped by their tar headers, without reading their bytes).
+Training shuffles the shard order (the same order on every rank and worker, from ``seed`` and the
+epoch), samples within a buffer, and gives every rank exactly ``ceil(samples / world_size)`` samples,
+wrapping around to the start of the sequence to pad: DDP needs the same number of steps on every
+rank, or the ranks with more wait forever in the gradient all-reduce. Evaluation never pads (a
+sample counted twice would change the metric); rank counts then differ by at most one.
 """
 from __future__ import annotations
 
@@ -99,14 +105,24 @@ def _split_key(name: str) -> Tuple[str, str]:
     return (os.path.join(dirname, stem) if dirname else stem), ext.lower()
 
 
-def _iter_tar_samples(path: str) -> Iterator[Dict[str, bytes]]:
-    """Samples of one shard, in tar order, as ``{'__key__': key, ext: bytes, ...}``."""
+def _iter_tar_samples(path: str, skip: int = 0) -> Iterator[Dict[str, bytes]]:
+    """Samples of one shard, in tar order, as ``{'__key__': key, ext: bytes, ...}``.
+
+    The first ``skip`` samples are passed over by their headers; their payloads are never read.
+    """
     current: Dict[str, bytes] = {}
+    seen_keys = 0
+    last_key = None
     with tarfile.open(path) as tf:
         for member in tf:
             if not member.isfile():
                 continue
             key, ext = _split_key(member.name)
+            if key != last_key:
+                seen_keys += 1
+                last_key = key
+            if seen_keys <= skip:
+                continue
             if current and current["__key__"] != key:
                 yield current
                 current = {}
@@ -162,7 +178,7 @@ class ReaderWds:
         self.target_exts = _exts(target_key, DEFAULT_TARGET_EXTS) if target_key != "" else ()
         self.class_to_idx: Dict[str, int] = dict(class_map) if isinstance(class_map, dict) else {}
         self._num_samples = num_samples
-        self._total = None
+        self._counts: Optional[List[int]] = None
 
     @property
     def epoch(self) -> int:
@@ -172,26 +188,66 @@ class ReaderWds:
         self._epoch.value = int(epoch)
 
     @property
+    def shard_counts(self) -> List[int]:
+        """Samples per shard (read once from the tar headers, then cached)."""
+        if self._counts is None:
+            self._counts = [_count_samples(s) for s in self.shards]
+        return self._counts
+
+    @property
     def total_samples(self) -> int:
-        if self._total is None:
-            self._total = sum(_count_samples(s) for s in self.shards)
-        return self._total
+        return sum(self.shard_counts)
+
+    def _epoch_length(self) -> int:
+        return self._num_samples if self._num_samples is not None else self.total_samples
 
     def __len__(self):
-        # samples this rank reads in an epoch (shards are split by rank, so this is an estimate when uneven)
-        total = self._num_samples if self._num_samples is not None else self.total_samples
+        # samples this rank reads in an epoch: exact when training (padded), at most one more otherwise
         _, world = _dist_rank_world()
-        return -(-total // world)
+        return -(-self._epoch_length() // world)
 
-    def _my_shards(self) -> List[str]:
-        shards = list(self.shards)
+    def _rank_range(self, rank: int, world: int) -> Tuple[int, int]:
+        """Positions ``[start, end)`` of the epoch sequence this rank reads (training may run past its end)."""
+        length = self._epoch_length()
         if self.is_training:
-            random.Random(self.seed + self.epoch).shuffle(shards)  # same order in every rank and worker
+            per_rank = -(-length // world)
+            return rank * per_rank, (rank + 1) * per_rank
+        return rank * length // world, (rank + 1) * length // world
+
+    def _my_range(self) -> Tuple[int, int]:
         rank, world = _dist_rank_world()
+        start, end = self._rank_range(rank, world)
         info = data.get_worker_info()
         worker, num_workers = (info.id, info.num_workers) if info is not None else (0, 1)
-        slot, slots = rank * num_workers + worker, world * num_workers
-        return shards[slot::slots]
+        span = end - start
+        return start + worker * span // num_workers, start + (worker + 1) * span // num_workers
+
+    def _epoch_order(self) -> List[int]:
+        order = list(range(len(self.shards)))
+        if self.is_training:
+            random.Random(self.seed + self.epoch).shuffle(order)  # same order in every rank and worker
+        return order
+
+    def _iter_range(self, start: int, end: int) -> Iterator[Tuple[Dict[str, bytes], str]]:
+        """The samples at positions ``[start, end)`` of the epoch sequence, wrapping past its end."""
+        order, counts = self._epoch_order(), self.shard_counts
+        total = sum(counts)
+        if total == 0 or end <= start:
+            return
+        position = start
+        while position < end:
+            # find the shard holding `position` (mod total) and the offset inside it
+            offset = position % total
+            for i in order:
+                if offset < counts[i]:
+                    break
+                offset -= counts[i]
+            shard = self.shards[i]
+            for sample in _iter_tar_samples(shard, skip=offset):
+                yield sample, shard
+                position += 1
+                if position >= end:
+                    return
 
     def _decode_sample(self, sample, shard):
         image_ext = next((e for e in self.input_exts if e in sample), None)
@@ -219,14 +275,13 @@ class ReaderWds:
         rank, _ = _dist_rank_world()
         rng = random.Random(f"{self.seed}-{self.epoch}-{rank}-{info.id if info else 0}")
         buffer = []
-        for shard in self._my_shards():
-            for sample in _iter_tar_samples(shard):
-                item = self._decode_sample(sample, shard)
-                if not self.shuffle_size:
-                    yield item
-                    continue
-                buffer.append(item)
-                if len(buffer) >= self.shuffle_size:
-                    yield buffer.pop(rng.randrange(len(buffer)))
+        for sample, shard in self._iter_range(*self._my_range()):
+            item = self._decode_sample(sample, shard)
+            if not self.shuffle_size:
+                yield item
+                continue
+            buffer.append(item)
+            if len(buffer) >= self.shuffle_size:
+                yield buffer.pop(rng.randrange(len(buffer)))
         rng.shuffle(buffer)
         yield from buffer
