@@ -80,14 +80,37 @@ class PrefetchLoader:
             self.random_erasing = RandomErasing(re_prob, mode=re_mode, max_count=re_count,
                                                 num_splits=re_num_splits, device=self.device)
 
-    def __iter__(self):
+    def _prepare(self, images: torch.Tensor, targets: torch.Tensor):
         non_blocking = self.device.type == "cuda"
+        images = images.to(self.device, non_blocking=non_blocking).to(self.img_dtype).sub_(self.mean).div_(self.std)
+        targets = targets.to(self.device, non_blocking=non_blocking)
+        if self.random_erasing is not None:
+            images = self.random_erasing(images)
+        return images, targets
+
+    def __iter__(self):
+        if self.device.type != "cuda":
+            for images, targets in self.loader:
+                yield self._prepare(images, targets)
+            return
+        # On CUDA, batch i+1 is copied and normalised on a side stream while the caller's kernels for
+        # batch i run on the current stream; the current stream waits for the side stream before a
+        # batch is handed out, and the batch's memory is tied to the current stream so the caching
+        # allocator cannot hand it to the side stream while it is still being read.
+        side = torch.cuda.Stream(device=self.device)
+        ready = None
         for images, targets in self.loader:
-            images = images.to(self.device, non_blocking=non_blocking).to(self.img_dtype).sub_(self.mean).div_(self.std)
-            targets = targets.to(self.device, non_blocking=non_blocking)
-            if self.random_erasing is not None:
-                images = self.random_erasing(images)
-            yield images, targets
+            with torch.cuda.stream(side):
+                prepared = self._prepare(images, targets)
+            if ready is not None:
+                yield ready
+            current = torch.cuda.current_stream(self.device)
+            current.wait_stream(side)
+            for t in prepared:
+                t.record_stream(current)
+            ready = prepared
+        if ready is not None:
+            yield ready
 
     def __len__(self):
         return len(self.loader)
