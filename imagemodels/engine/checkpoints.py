@@ -165,7 +165,7 @@ def load_model(
     head, chans = _head_size(state_dict, name)
     num_classes = num_classes if num_classes is not None else head
     in_chans = in_chans if in_chans is not None else chans
-    if meta.args.get("gp") and "global_pool" not in kwargs:
+    if meta.args.get("gp") and kwargs.get("global_pool") is None:
         kwargs["global_pool"] = meta.args["gp"]
     model = create_model(name, pretrained=pretrained, num_classes=num_classes, in_chans=in_chans, **kwargs)
     problem = describe_mismatch(model, state_dict)

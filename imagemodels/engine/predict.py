@@ -57,7 +57,8 @@ def find_images(inputs: Sequence[Union[str, os.PathLike]]) -> List[Path]:
     return found
 
 
-def data_config_for(model: nn.Module, recorded: Optional[Dict[str, Any]] = None, **overrides: Any) -> Dict[str, Any]:
+def data_config_for(model: nn.Module, recorded: Optional[Dict[str, Any]] = None, use_test_size: bool = False,
+                    **overrides: Any) -> Dict[str, Any]:
     """The eval data config: the model's weights, then a checkpoint's recorded ``args``, then ``overrides``."""
     args = {k: v for k, v in (recorded or {}).items() if k in _DATA_KEYS and v is not None}
     args.update({k: v for k, v in overrides.items() if v is not None})
@@ -65,7 +66,7 @@ def data_config_for(model: nn.Module, recorded: Optional[Dict[str, Any]] = None,
         args.pop("img_size", None)
     elif "img_size" in overrides and overrides["img_size"] is not None:
         args.pop("input_size", None)
-    return resolve_data_config(args, model=model)
+    return resolve_data_config(args, model=model, use_test_size=use_test_size)
 
 
 class _Images(torch.utils.data.Dataset):
