@@ -11,6 +11,7 @@ a checkpoint's saved class names, or ``label_names``).
 from __future__ import annotations
 
 import os
+import sys
 from typing import Optional, Sequence, Union
 
 __all__ = ["pipeline"]
@@ -62,3 +63,14 @@ def pipeline(
         label_names = meta.label_names
     config = data_config_for(net, meta.args if meta is not None else None, **data_overrides)
     return Classifier(net, data_config=config, label_names=label_names, topk=topk, device=device)
+
+
+class _CallableModule(type(os)):
+    """``import imagemodels.pipeline`` binds this module to the name users call as a function; calling
+    the module calls :func:`pipeline`, so both spellings work."""
+
+    def __call__(self, *args, **kwargs):
+        return pipeline(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

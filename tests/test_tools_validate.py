@@ -1,0 +1,87 @@
+"""`imagemodels validate` end to end on the embedded digits set, and its bad-input errors."""
+import json
+
+import pytest
+import torch
+
+from tools_helpers import ARCH, assert_one_line_error, biased_model, cli, save_training_checkpoint
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ckpt") / "model_best.pth.tar"
+    return save_training_checkpoint(path, biased_model())
+
+
+@pytest.fixture(scope="module")
+def digit_targets():
+    from imagemodels.data import create_dataset
+
+    dataset = create_dataset("digits", split="validation")
+    return torch.tensor([target for _, target in dataset.reader.samples])
+
+
+def test_validate_reports_known_accuracy_from_a_training_checkpoint(capsys, tmp_path, checkpoint, digit_targets):
+    # the checkpoint's head always ranks 3, 7, 1, 0, 9 first, so top-1 is the share of 3s in the split
+    results = tmp_path / "results.json"
+    rc, out, err = cli(capsys, "validate", "--dataset", "digits", "--checkpoint", checkpoint, "--img-size", 32,
+                       "-b", 180, "-j", 0, "--results-file", results, "--no-progress")
+    assert rc == 0, err
+    (row,) = json.loads(results.read_text())
+    assert row["model"] == ARCH  # read from the checkpoint: no --model given
+    expected_top1 = 100.0 * float((digit_targets == 3).float().mean())
+    expected_top5 = 100.0 * float(torch.isin(digit_targets, torch.tensor([3, 7, 1, 0, 9])).float().mean())
+    assert row["top1"] == pytest.approx(expected_top1, abs=1e-3)
+    assert row["top5"] == pytest.approx(expected_top5, abs=1e-3)
+    assert row["img_size"] == 32
+    assert ARCH in out and "top1" in out
+
+
+def test_validate_csv_results_and_num_classes_flag(capsys, tmp_path, checkpoint):
+    results = tmp_path / "r.csv"
+    rc, _, err = cli(capsys, "validate", "--dataset", "digits", "--model", ARCH, "--checkpoint", checkpoint,
+                     "--num-classes", 10, "--img-size", 32, "-b", 360, "-j", 0, "--results-file", results)
+    assert rc == 0, err
+    header, row = results.read_text().splitlines()
+    assert header.startswith("model,top1,top1_err,top5,top5_err,loss")
+    assert row.startswith(ARCH + ",")
+
+
+def test_validate_missing_data_dir(capsys, tmp_path):
+    assert_one_line_error(cli(capsys, "validate", tmp_path / "nope", "--model", ARCH), 2, "data dir not found")
+
+
+def test_validate_unknown_model(capsys):
+    assert_one_line_error(cli(capsys, "validate", "--dataset", "digits", "--model", "resnet10x"), 2,
+                          "unknown model 'resnet10x'", "did you mean")
+
+
+def test_validate_checkpoint_of_another_architecture(capsys, tmp_path):
+    other = save_training_checkpoint(tmp_path / "r18.pth.tar", biased_model(arch="resnet18"), arch="resnet18")
+    assert_one_line_error(cli(capsys, "validate", "--dataset", "digits", "--model", ARCH, "--checkpoint", other),
+                          2, "does not fit resnet10t", "missing keys", "pass --model resnet18")
+
+
+def test_validate_wildcard_without_match(capsys):
+    assert_one_line_error(cli(capsys, "validate", "--dataset", "digits", "--model", "nosuchnet*"), 2, "no model matches")
+
+
+def test_validate_head_smaller_than_dataset(capsys):
+    assert_one_line_error(cli(capsys, "validate", "--dataset", "digits", "--model", ARCH, "--num-classes", 5), 2,
+                          "10 classes", "--num-classes 10")
+
+
+@pytest.mark.slow  # a fresh interpreter importing torch: ~25 s on a loaded 2-core machine
+def test_validate_through_a_subprocess(tmp_path, checkpoint):
+    """The installed entry point, exactly as a user types it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-m", "imagemodels", "validate", "--dataset", "digits", "--checkpoint",
+                             str(checkpoint), "--img-size", "32", "-b", "360", "-j", "0"],
+                            cwd=repo, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert ARCH in result.stdout
+    assert "loss" in result.stderr  # the progress lines: stderr is not a terminal here
