@@ -89,6 +89,7 @@ def _ddp_worker(rank, world, port, result_path):
     dist.destroy_process_group()
 
 
+@pytest.mark.slow  # spawns two interpreters: ~4 s idle, ~30 s on a loaded 2-core machine
 def test_distributed_metrics_equal_single_process(tmp_path):
     import socket
 

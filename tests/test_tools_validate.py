@@ -85,3 +85,23 @@ def test_validate_through_a_subprocess(tmp_path, checkpoint):
     assert result.returncode == 0, result.stderr
     assert ARCH in result.stdout
     assert "loss" in result.stderr  # the progress lines: stderr is not a terminal here
+
+
+@pytest.mark.slow  # two fresh interpreters under torchrun: ~1 min on a loaded 2-core machine
+def test_validate_under_torchrun_equals_one_process(tmp_path, checkpoint, digit_targets):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    results = tmp_path / "ddp.json"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29581",
+           "-m", "imagemodels", "validate", "--dataset", "digits", "--checkpoint", str(checkpoint),
+           "--img-size", "32", "-b", "60", "-j", "0", "--device", "cpu", "--results-file", str(results)]
+    result = subprocess.run(cmd, cwd=repo, capture_output=True, text=True, timeout=300,
+                            env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    (row,) = json.loads(results.read_text())
+    # 360 samples split 180/180: no padding, so the summed metrics equal one process's exactly
+    assert row["top1"] == pytest.approx(100.0 * float((digit_targets == 3).float().mean()), abs=1e-3)
+    assert result.stdout.count(ARCH) == 1  # only rank 0 reports

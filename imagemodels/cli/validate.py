@@ -96,7 +96,8 @@ def validate_one(args, name, dataset, device) -> dict:
     loader = create_loader(dataset, input_size=config["input_size"], batch_size=args.batch_size,
                            use_prefetcher=not args.no_prefetcher, interpolation=config["interpolation"],
                            mean=config["mean"], std=config["std"], num_workers=args.workers,
-                           crop_pct=config["crop_pct"], crop_mode=config["crop_mode"], device=device)
+                           crop_pct=config["crop_pct"], crop_mode=config["crop_mode"], device=device,
+                           distributed=getattr(args, "distributed", False))
     start = time.perf_counter()
     metrics = evaluate(model, loader, device=device, amp_dtype=amp_dtype(args, device),
                        channels_last=args.channels_last, multi_label=args.multi_label,
@@ -116,13 +117,34 @@ def validate_one(args, name, dataset, device) -> dict:
     return row
 
 
+def _device(args):
+    """This rank's device under torchrun / SLURM (starting the process group), else ``--device``.
+
+    Distributed evaluation shards the data with ``OrderedDistributedSampler``, which pads the last
+    shard by repeating samples so every rank runs the same number of batches: with N samples and W
+    ranks up to W - 1 samples are counted twice, as in the reference.
+    """
+    from ..utils.distributed import init_distributed_device, is_distributed_env
+
+    if not is_distributed_env():
+        return resolve_device(args.device)
+    import torch
+
+    if args.device is None:
+        args.device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = init_distributed_device(args)
+    if args.rank != 0:
+        logging.getLogger().setLevel(logging.WARNING)
+    return device
+
+
 def run(args) -> int:
     setup_logging()
     if args.batch_size < 1:
         raise CommandError(f"--batch-size must be at least 1, got {args.batch_size}")
     names = expand_model_names(args.model, args.checkpoint, pretrained=args.pretrained)
     dataset = _dataset(args)
-    device = resolve_device(args.device)
+    device = _device(args)
     rows = []
     for name in names:
         try:
@@ -131,6 +153,12 @@ def run(args) -> int:
             if len(names) == 1:
                 raise
             _logger.warning("%s failed (%s: %s); continuing with the next model", name, type(err).__name__, err)
+    if getattr(args, "distributed", False):
+        import torch.distributed as dist
+
+        dist.destroy_process_group()
+        if args.rank != 0:  # every rank holds the same reduced metrics; rank 0 reports them
+            return 0
     if not rows:
         raise CommandError(f"every model matching '{args.model}' failed")
     key = "map" if args.multi_label else "top1"

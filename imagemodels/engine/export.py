@@ -8,6 +8,7 @@ difference from PyTorch's output is reported and must stay under ``atol``.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any, Dict, Optional, Sequence
 
 import torch
@@ -67,7 +68,7 @@ def export_onnx(
     axes = {0: "batch"}
     if dynamic_size:
         axes.update({2: "height", 3: "width"})
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
         if dynamo:
             dims = {i: torch.export.Dim.DYNAMIC for i in axes}
             program = torch.onnx.export(model, (example,), None, dynamo=True, input_names=["input"],
@@ -75,6 +76,7 @@ def export_onnx(
                                         verbose=False)
             program.save(path)
         else:
+            warnings.filterwarnings("ignore", "You are using the legacy TorchScript", DeprecationWarning)
             torch.onnx.export(model, (example,), path, dynamo=False, input_names=["input"], output_names=["output"],
                               dynamic_axes={"input": axes, "output": {0: "batch"}},
                               opset_version=opset or 17)
