@@ -109,3 +109,13 @@ def test_distributed_metrics_equal_single_process(tmp_path):
     for key in ("loss", "top1", "top5"):
         assert got[key] == pytest.approx(single[key], abs=1e-4)
     assert got["map"] == pytest.approx(single_ml["map"], abs=1e-4)
+
+
+def test_multi_label_accepts_class_indices():
+    model = Linear()
+    x, y = _data()
+    loader = DataLoader(TensorDataset(x, y), batch_size=16)
+    hot = torch.nn.functional.one_hot(y, 7).float()
+    a = evaluate(model, loader, multi_label=True, progress=False)
+    b = evaluate(model, DataLoader(TensorDataset(x, hot), batch_size=16), multi_label=True, progress=False)
+    assert a == pytest.approx(b)

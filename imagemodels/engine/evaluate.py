@@ -78,7 +78,7 @@ def evaluate(
     """Run ``model`` over every batch of ``loader`` and return its metrics.
 
     Returns ``{'loss', 'top1', 'top5'}`` (accuracies in percent), or ``{'loss', 'map'}`` with
-    ``multi_label=True`` (targets are multi-hot, mAP in percent). ``loss_fn`` defaults to cross
+    ``multi_label=True`` (targets multi-hot, or class indices taken as one-hot; mAP in percent). ``loss_fn`` defaults to cross
     entropy (``BCEWithLogitsLoss`` for multi-label). ``amp_dtype`` (e.g. ``torch.bfloat16``) runs the
     forward under autocast. ``progress``: True shows a tqdm bar, False logs a line every
     ``log_interval`` batches, None picks the bar when stderr is a terminal. The model's train/eval
@@ -112,6 +112,8 @@ def evaluate(
                 output = model(images)
                 if isinstance(output, (tuple, list)):  # e.g. (logits, aux logits): score the first
                     output = output[0]
+                if multi_label and targets.ndim == 1:  # class indices from a single-label dataset: one-hot
+                    targets = torch.nn.functional.one_hot(targets.long(), output.shape[-1])
                 loss = loss_fn(output, targets.float() if multi_label else targets)
             n = images.shape[0]
             loss_sum += loss.double() * n
