@@ -123,3 +123,29 @@ def test_pipeline_module_imported_by_name_is_callable_too():
 
     module = importlib.import_module("imagemodels.pipeline")
     assert callable(module)
+
+
+@pytest.mark.slow  # imports the reference library
+def test_pipeline_probabilities_equal_the_reference_preprocessing(tmp_path):
+    """The one-liner applies exactly the weights' eval preprocessing: the reference's transform for the
+    same model config gives the same top-5 probabilities."""
+    import torch
+
+    timm = pytest.importorskip("timm")
+    from timm.data import create_transform, resolve_data_config
+
+    from imagemodels.utils import sample_image_path
+
+    torch.manual_seed(0)
+    classify = imagemodels.pipeline(ARCH, pretrained=False, topk=5)
+    ref = timm.create_model(ARCH)
+    ref.load_state_dict(classify.model.state_dict())
+    ref.eval()
+    transform = create_transform(**resolve_data_config({}, model=ref))
+    with torch.no_grad():
+        probs = ref(transform(Image.open(sample_image_path()).convert("RGB")).unsqueeze(0)).softmax(-1)[0]
+    top = probs.topk(5)
+    names = imagenet1k_class_names()
+    got = classify(sample_image_path())
+    assert [label for label, _ in got] == [names[i] for i in top.indices.tolist()]
+    assert [p for _, p in got] == pytest.approx(top.values.tolist(), abs=1e-6)

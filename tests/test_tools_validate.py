@@ -105,3 +105,44 @@ def test_validate_under_torchrun_equals_one_process(tmp_path, checkpoint, digit_
     # 360 samples split 180/180: no padding, so the summed metrics equal one process's exactly
     assert row["top1"] == pytest.approx(100.0 * float((digit_targets == 3).float().mean()), abs=1e-3)
     assert result.stdout.count(ARCH) == 1  # only rank 0 reports
+
+
+@pytest.mark.slow  # imports the reference library (~10 s) and evaluates twice
+def test_validate_equals_the_reference_pipeline(capsys, tmp_path):
+    """Same weights, same split: the reference's data config, transform, loader and model give the same
+    loss and accuracy as `imagemodels validate` (random weights make every logit depend on preprocessing)."""
+    timm = pytest.importorskip("timm")
+    from timm.data import create_dataset, create_loader, resolve_data_config
+    from timm.utils import accuracy
+
+    import imagemodels
+
+    torch.manual_seed(0)
+    model = imagemodels.create_model(ARCH, num_classes=10)
+    ckpt = save_training_checkpoint(tmp_path / "random.pth.tar", model)
+    results = tmp_path / "r.json"
+    rc, _, err = cli(capsys, "validate", "--dataset", "digits", "--checkpoint", ckpt, "--img-size", 48, "-b", 120,
+                     "-j", 0, "--results-file", results, "--no-progress")
+    assert rc == 0, err
+    (row,) = json.loads(results.read_text())
+
+    from imagemodels.data import default_digits_root
+
+    ref = timm.create_model(ARCH, num_classes=10)
+    ref.load_state_dict(model.state_dict())
+    ref.eval()
+    config = resolve_data_config({"img_size": 48}, model=ref, use_test_size=True)
+    dataset = create_dataset("", root=str(default_digits_root() / "val"), split="validation")
+    loader = create_loader(dataset, input_size=config["input_size"], batch_size=120, use_prefetcher=False,
+                           interpolation=config["interpolation"], mean=config["mean"], std=config["std"],
+                           crop_pct=config["crop_pct"], crop_mode=config["crop_mode"], num_workers=0)
+    logits, targets = [], []
+    with torch.no_grad():
+        for x, y in loader:
+            logits.append(ref(x))
+            targets.append(y)
+    logits, targets = torch.cat(logits), torch.cat(targets)
+    top1, top5 = accuracy(logits, targets, topk=(1, 5))
+    assert row["top1"] == pytest.approx(float(top1), abs=1e-3)
+    assert row["top5"] == pytest.approx(float(top5), abs=1e-3)
+    assert row["loss"] == pytest.approx(float(torch.nn.functional.cross_entropy(logits, targets)), abs=1e-3)
