@@ -95,22 +95,14 @@ def checked_model(args, name: Optional[str], **extra):
     """Build ``name`` with the model flags; a checkpoint that does not fit becomes one CommandError line."""
     if args.checkpoint is not None and not os.path.isfile(args.checkpoint):
         raise CommandError(f"checkpoint not found: {args.checkpoint}")
-    from ..engine.checkpoints import load_model
+    from ..engine.checkpoints import CheckpointError, load_model
     from ..models._helpers import CheckpointMismatchError
 
     try:
         return load_model(name, args.checkpoint, pretrained=args.pretrained, num_classes=args.num_classes,
                           in_chans=args.in_chans, use_ema=args.use_ema, global_pool=args.gp, **extra)
-    except CheckpointMismatchError as err:
+    except (CheckpointError, CheckpointMismatchError) as err:
         raise CommandError(str(err)) from None
-    except ValueError as err:
-        if args.checkpoint is not None and "checkpoint" in str(err):
-            raise CommandError(str(err)) from None
-        raise
-    except RuntimeError as err:  # e.g. torch.load refusing the file
-        if args.checkpoint is not None and "could not read checkpoint" in str(err):
-            raise CommandError(str(err).splitlines()[0]) from None
-        raise
 
 
 def format_table(rows: Sequence[Dict[str, Any]], columns: Optional[Sequence[str]] = None) -> str:

@@ -40,12 +40,8 @@ def register(sub) -> None:
     p.set_defaults(func=run_clean)
 
 
-def _read_error(err: Exception) -> CommandError:
-    return CommandError(str(err).splitlines()[0])
-
-
 def run_average(args) -> int:
-    from ..engine.checkpoints import average_checkpoints, find_checkpoints, save_weights
+    from ..engine.checkpoints import CheckpointError, average_checkpoints, file_sha256, find_checkpoints, save_weights
     from ..models._helpers import CheckpointMismatchError
 
     if args.n < 1:
@@ -66,15 +62,13 @@ def run_average(args) -> int:
     try:
         state_dict, used = average_checkpoints(paths, top_k=args.n, sort_by_metric=not args.no_sort,
                                                use_ema=args.use_ema)
-    except (CheckpointMismatchError, ValueError, RuntimeError) as err:
-        raise _read_error(err) from None
+    except (CheckpointError, CheckpointMismatchError) as err:
+        raise CommandError(str(err)) from None
     output = args.output or ("./averaged.safetensors" if args.safetensors else "./averaged.pth")
     if args.safetensors and not output.endswith(".safetensors"):
         output = os.path.splitext(output)[0] + ".safetensors"
     arch = next((m.arch for m in used if m.arch), None)
     save_weights(state_dict, output, arch=arch, label_names=used[0].label_names)
-    from ..engine.checkpoints import file_sha256
-
     for meta in used:
         metric = f"metric {meta.metric:.4f}" if meta.metric is not None else "no metric"
         print(f"  {meta.path}  ({metric}{', ' + meta.used_key if meta.used_key else ''})")
@@ -83,7 +77,7 @@ def run_average(args) -> int:
 
 
 def run_clean(args) -> int:
-    from ..engine.checkpoints import clean_checkpoint
+    from ..engine.checkpoints import CheckpointError, clean_checkpoint
 
     checkpoint = args.checkpoint or args.checkpoint_pos
     if checkpoint is None:
@@ -94,8 +88,8 @@ def run_clean(args) -> int:
         path, digest, meta = clean_checkpoint(checkpoint, args.output, use_ema=args.use_ema,
                                               safetensors=args.safetensors, add_hash=not args.no_hash,
                                               clean_aux_bn=args.clean_aux_bn)
-    except (ValueError, RuntimeError) as err:
-        raise _read_error(err) from None
+    except CheckpointError as err:
+        raise CommandError(str(err)) from None
     print(f"weights from '{meta.used_key or 'the file itself'}' of {checkpoint}")
     print(f"wrote {path}")
     print(f"sha256 {digest}")

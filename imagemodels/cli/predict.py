@@ -60,7 +60,7 @@ def read_label_map(path: str) -> list:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _rows(results, topk: int):
+def _rows(results):
     for path, top in results:
         row = {"image": str(path)}
         for rank, (label, prob, index) in enumerate(top, 1):
@@ -106,7 +106,7 @@ def run(args) -> int:
                             amp_dtype=amp_dtype(args, device), channels_last=args.channels_last)
     results = list(classifier.classify_paths(paths, batch_size=args.batch_size, workers=args.workers,
                                              progress=args.progress))
-    text = _table(results) + "\n" if fmt == "table" else dumps_results(list(_rows(results, args.topk)), fmt)
+    text = _table(results) + "\n" if fmt == "table" else dumps_results(list(_rows(results)), fmt)
     if args.results_file:
         os.makedirs(os.path.dirname(os.path.abspath(args.results_file)), exist_ok=True)
         with open(args.results_file, "w", encoding="utf-8", newline="") as f:

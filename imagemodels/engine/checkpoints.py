@@ -20,7 +20,7 @@ from torch import nn
 from ..models._helpers import CheckpointMismatchError, _read_file, clean_state_dict
 
 __all__ = [
-    "CheckpointMeta", "read_checkpoint", "load_model", "describe_mismatch", "average_checkpoints",
+    "CheckpointError", "CheckpointMeta", "read_checkpoint", "load_model", "describe_mismatch", "average_checkpoints",
     "find_checkpoints", "clean_checkpoint", "save_weights", "file_sha256",
 ]
 
@@ -29,6 +29,10 @@ _logger = logging.getLogger(__name__)
 _EMA_KEYS = ("state_dict_ema", "model_ema", "ema")
 _PLAIN_KEYS = ("state_dict", "model", "module")
 _NAME_KEYS = ("label_names", "class_names")
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that cannot be used as asked: unreadable, no tensors, or no architecture named."""
 
 
 @dataclass
@@ -54,9 +58,14 @@ def _safetensors_metadata(path: str) -> Dict[str, str]:
 def read_checkpoint(path: str, use_ema: bool = True) -> Tuple[Dict[str, torch.Tensor], CheckpointMeta]:
     """The weights in ``path`` (EMA weights first when ``use_ema``) and what it says about itself."""
     path = os.fspath(path)
-    raw = _read_file(path)  # a missing file raises FileNotFoundError naming it; torch.load is weights_only
+    try:
+        raw = _read_file(path)  # torch.load with weights_only=True, or safetensors
+    except FileNotFoundError as err:
+        raise CheckpointError(str(err)) from None
+    except Exception as err:  # damaged, not a checkpoint, or pickled objects weights_only refuses
+        raise CheckpointError(str(err).splitlines()[0]) from None
     if not isinstance(raw, Mapping):
-        raise ValueError(f"checkpoint '{path}' holds a {type(raw).__name__}, not a dict of tensors")
+        raise CheckpointError(f"checkpoint '{path}' holds a {type(raw).__name__}, not a dict of tensors")
     meta = CheckpointMeta(path=path)
     if path.endswith(".safetensors"):
         info = _safetensors_metadata(path)
@@ -84,7 +93,7 @@ def read_checkpoint(path: str, use_ema: bool = True) -> Tuple[Dict[str, torch.Te
                 break
     tensors = {k: v for k, v in weights.items() if torch.is_tensor(v)}
     if not tensors:
-        raise ValueError(f"checkpoint '{path}' holds no tensors (keys: {', '.join(list(raw)[:8])})")
+        raise CheckpointError(f"checkpoint '{path}' holds no tensors (keys: {', '.join(list(raw)[:8])})")
     return dict(clean_state_dict(tensors)), meta
 
 
@@ -159,7 +168,7 @@ def load_model(
     state_dict, meta = read_checkpoint(checkpoint, use_ema=use_ema)
     name = model_name or meta.arch
     if name is None:
-        raise ValueError(f"checkpoint '{checkpoint}' does not say which architecture it holds; pass the model name")
+        raise CheckpointError(f"checkpoint '{checkpoint}' does not say which architecture it holds; pass the model name")
     if not is_model(name):
         raise unknown_model_error(name)
     head, chans = _head_size(state_dict, name)
@@ -240,7 +249,7 @@ def average_checkpoints(
     checkpoint's value, since their mean is meaningless.
     """
     if not paths:
-        raise ValueError("no checkpoints to average")
+        raise CheckpointError("no checkpoints to average")
     loaded = [read_checkpoint(p, use_ema=use_ema) for p in paths]
     if sort_by_metric:
         loaded.sort(key=lambda item: (item[1].metric is None, -(item[1].metric or 0.0)))
