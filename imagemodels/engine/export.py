@@ -76,6 +76,8 @@ def export_onnx(
                                         verbose=False)
             program.save(path)
         else:
+            # asked for by name (--no-dynamo); the deprecation notices would only repeat that choice
+            warnings.filterwarnings("ignore", "You are using the legacy TorchScript", DeprecationWarning)
             warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"torch\.onnx")
             torch.onnx.export(model, (example,), path, dynamo=False, input_names=["input"], output_names=["output"],
                               dynamic_axes={"input": axes, "output": {0: "batch"}},
