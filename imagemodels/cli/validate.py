@@ -39,6 +39,11 @@ def register(sub) -> None:
     p.add_argument("--mean", type=float, nargs="+", help="normalisation mean")
     p.add_argument("--std", type=float, nargs="+", help="normalisation std")
     p.add_argument("--interpolation", help="resize interpolation (bilinear, bicubic, ...)")
+    p.add_argument("--crop-border-pixels", type=int, help="trim this many pixels from each border before resizing")
+    p.add_argument("--input-img-mode", default="RGB", help="PIL mode images are converted to (default: RGB)")
+    p.add_argument("--pin-mem", action="store_true", help="pinned host memory for faster transfer to the GPU")
+    p.add_argument("--reparam", action="store_true", help="fuse re-parameterizable blocks before evaluating")
+    p.add_argument("--retry", action="store_true", help="halve the batch size after an out-of-memory error and retry")
     p.add_argument("--test-pool", action="store_true", help="test-time pooling when the input is larger than training's")
     p.add_argument("--no-prefetcher", action="store_true", help="normalise in the workers instead of on the device")
     p.add_argument("--multi-label", action="store_true", help="multi-hot targets: report mAP instead of top-k")
@@ -63,12 +68,23 @@ def _dataset(args):
             raise CommandError(f"data dir not found: {root}")
     extra = {k: v for k, v in (("input_key", args.input_key), ("target_key", args.target_key)) if v}
     try:
-        return create_dataset(name, root=root, split=args.split, class_map=args.class_map or None, **extra)
+        return create_dataset(name, root=root, split=args.split, class_map=args.class_map or None,
+                              input_img_mode=args.input_img_mode, **extra)
     except (FileNotFoundError, NotImplementedError) as err:
         raise CommandError(str(err)) from None
 
 
 def validate_one(args, name, dataset, device) -> dict:
+    """One model's row; with ``--retry`` an out-of-memory batch is halved until it fits."""
+    from ..engine.benchmark import run_with_batch_retry
+
+    row, batch_size = run_with_batch_retry(lambda b: _validate_at(args, name, dataset, device, b),
+                                           args.batch_size, retry=args.retry)
+    row["batch_size"] = batch_size
+    return row
+
+
+def _validate_at(args, name, dataset, device, batch_size: int) -> dict:
     import torch
 
     from ..data import create_loader
@@ -78,6 +94,10 @@ def validate_one(args, name, dataset, device) -> dict:
 
     model, meta = checked_model(args, name)
     arch = name or meta.arch
+    if args.reparam:
+        from ..utils.model import reparameterize_model
+
+        model = reparameterize_model(model)
     config = data_config_for(model, meta.args if meta else None, use_test_size=not args.use_train_size,
                              img_size=args.img_size, input_size=args.input_size, crop_pct=args.crop_pct,
                              crop_mode=args.crop_mode, mean=args.mean, std=args.std, interpolation=args.interpolation)
@@ -93,10 +113,11 @@ def validate_one(args, name, dataset, device) -> dict:
         model = model.to(memory_format=torch.channels_last)
     if args.torchcompile:
         model = torch.compile(model, backend=args.torchcompile)
-    loader = create_loader(dataset, input_size=config["input_size"], batch_size=args.batch_size,
+    loader = create_loader(dataset, input_size=config["input_size"], batch_size=batch_size,
                            use_prefetcher=not args.no_prefetcher, interpolation=config["interpolation"],
                            mean=config["mean"], std=config["std"], num_workers=args.workers,
                            crop_pct=config["crop_pct"], crop_mode=config["crop_mode"], device=device,
+                           crop_border_pixels=args.crop_border_pixels, pin_memory=args.pin_mem,
                            distributed=getattr(args, "distributed", False))
     start = time.perf_counter()
     metrics = evaluate(model, loader, device=device, amp_dtype=amp_dtype(args, device),

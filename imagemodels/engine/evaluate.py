@@ -127,7 +127,7 @@ def evaluate(
                 top = output.topk(k, dim=1).indices
                 hit = top.eq(labels.reshape(-1, 1))
                 correct[0] += hit[:, 0].sum()
-                correct[1] += hit.any(dim=1).sum() if output.shape[1] >= 5 else n  # fewer than 5 classes: all
+                correct[1] += hit.any(dim=1).sum()  # with fewer than 5 classes every target is in the top k
             if log_interval and (step % log_interval == 0 or step + 1 == total):
                 seen = max(float(count), 1.0)
                 msg = f"[{step + 1}/{total or '?'}] loss {float(loss_sum) / seen:.4f}"
