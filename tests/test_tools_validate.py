@@ -146,3 +146,16 @@ def test_validate_equals_the_reference_pipeline(capsys, tmp_path):
     assert row["top1"] == pytest.approx(float(top1), abs=1e-3)
     assert row["top5"] == pytest.approx(float(top5), abs=1e-3)
     assert row["loss"] == pytest.approx(float(torch.nn.functional.cross_entropy(logits, targets)), abs=1e-3)
+
+
+def test_model_wildcards_expand_to_registered_names():
+    from imagemodels.cli._common import expand_model_names
+    from imagemodels.cli.main import CommandError
+
+    names = expand_model_names("resnet1[08]*", None)
+    assert "resnet10t" in names and "resnet18" in names and all(n.startswith(("resnet10", "resnet18")) for n in names)
+    assert expand_model_names(None, "best.pth.tar") == [None]  # the checkpoint names its arch
+    with pytest.raises(CommandError, match="one model"):
+        expand_model_names("resnet*", "best.pth.tar")
+    with pytest.raises(CommandError, match="--model NAME, --checkpoint PATH"):
+        expand_model_names(None, None)
