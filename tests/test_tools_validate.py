@@ -159,3 +159,24 @@ def test_model_wildcards_expand_to_registered_names():
         expand_model_names("resnet*", "best.pth.tar")
     with pytest.raises(CommandError, match="--model NAME, --checkpoint PATH"):
         expand_model_names(None, None)
+
+
+@pytest.mark.slow  # importing datasets (pyarrow, pandas) alone takes ~20 s on a loaded 2-core machine
+def test_validate_hfds_dataset(capsys, tmp_path):
+    """A Hugging Face dataset saved to disk, read through --dataset hfds/<name> --data-dir."""
+    datasets = pytest.importorskip("datasets")
+    from PIL import Image
+
+    features = datasets.Features({"image": datasets.Image(), "label": datasets.ClassLabel(names=[str(i) for i in range(10)])})
+    labels = [3, 3, 7, 1, 5, 3]
+    images = [Image.new("RGB", (24, 24), (30 * i, 0, 0)) for i in range(len(labels))]
+    split = datasets.Dataset.from_dict({"image": images, "label": labels}, features=features)
+    datasets.DatasetDict({"validation": split}).save_to_disk(str(tmp_path / "toy"))
+    ckpt = save_training_checkpoint(tmp_path / "best.pth.tar", biased_model())
+    results = tmp_path / "r.json"
+    rc, _, err = cli(capsys, "validate", "--dataset", "hfds/toy", "--data-dir", tmp_path, "--checkpoint", ckpt,
+                     "--img-size", 32, "-j", 0, "--results-file", results)
+    assert rc == 0, err
+    (row,) = json.loads(results.read_text())
+    assert row["top1"] == pytest.approx(50.0)  # three of six are 3s
+    assert row["top5"] == pytest.approx(100.0 * 5 / 6)  # 5 is outside the head's top five (3, 7, 1, 0, 9)
