@@ -14,9 +14,20 @@ _NAMES = {
         "is_scriptable", "is_exportable", "set_layer_config", "set_scriptable", "set_exportable",
     )
 }
+_NAMES["pipeline"] = ".pipeline"
 _SUBMODULES = ["models", "layers", "data", "optim", "scheduler", "loss", "utils", "engine", "cli"]
 
-__getattr__ = lazy_getattr(__name__, _NAMES, _SUBMODULES)
+_lazy_getattr = lazy_getattr(__name__, _NAMES, _SUBMODULES)
+
+
+def __getattr__(name: str):
+    value = _lazy_getattr(name)
+    if name == "pipeline":
+        # importing the module imagemodels.pipeline binds the module to this attribute; put the
+        # function back so imagemodels.pipeline(...) keeps working on every later call
+        globals()[name] = value
+    return value
+
 __all__ = ["__version__", *_NAMES, *_SUBMODULES]
 
 

@@ -81,7 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pretrained", action="store_true", help="download and use the pretrained weights")
     p.add_argument("--topk", type=int, default=5, help="how many classes to show (default: 5)")
     p.set_defaults(func=_cmd_demo)
+    _add_tool_commands(sub)
     return parser
+
+
+def _add_tool_commands(sub) -> None:
+    """validate, predict, benchmark, checkpoints, export, schedule: each module adds its own parser
+    (their modules import only argparse and the standard library at the top)."""
+    from . import benchmark, checkpoints, export, predict, schedule, validate
+
+    for module in (validate, predict, benchmark, checkpoints, export, schedule):
+        module.register(sub)
 
 
 def _known_error_code(err: Exception) -> Optional[int]:
@@ -92,6 +102,8 @@ def _known_error_code(err: Exception) -> Optional[int]:
     from .preprocess import ImageError
 
     if isinstance(err, (UnknownModelError, ImageError)):
+        return 2
+    if type(err).__name__ == "CheckpointMismatchError":  # by name: importing its module imports torch
         return 2
     return None
 

@@ -1,0 +1,1 @@
+"""The loops behind the command line: training, evaluation, checkpoint state."""
