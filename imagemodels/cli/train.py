@@ -18,6 +18,8 @@ def train_command(argv: Optional[List[str]] = None, prog: str = "imagemodels tra
         raise CommandError(str(err)) from None
     from ..utils.misc import setup_default_logging
 
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
     setup_default_logging()
     from ..engine.setup import TrainError
     from ..engine.train import TrainingDiverged, run
@@ -30,6 +32,9 @@ def train_command(argv: Optional[List[str]] = None, prog: str = "imagemodels tra
         raise CommandError(" ".join(str(err).split("\n"))) from None
     except TrainingDiverged as err:
         raise CommandError(str(err), exit_code=1) from None
-    finally:
-        logging.getLogger().handlers.clear()
+    finally:  # called in-process (tests, notebooks): leave logging as we found it
+        for handler in root.handlers[:]:
+            if handler not in before:
+                root.removeHandler(handler)
+        root.setLevel(level)
     return 0 if result else 1

@@ -297,6 +297,9 @@ def build_run(args):
                                device="cpu" if args.model_ema_force_cpu else None)
     if world > 1:
         if args.sync_bn:
+            if device.type != "cuda":
+                raise TrainError("--sync-bn needs CUDA devices (PyTorch's SyncBatchNorm runs on GPUs only); "
+                                 "on CPUs drop it or use a model without BatchNorm")
             model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
         ids = [device] if device.type == "cuda" else None
         model = nn.parallel.DistributedDataParallel(model, device_ids=ids, broadcast_buffers=not args.no_ddp_bb)

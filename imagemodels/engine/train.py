@@ -215,14 +215,31 @@ def _evaluate(run: TrainRun) -> Dict[str, float]:
     kwargs = dict(loss_fn=run.eval_loss_fn, device=run.device, amp_dtype=run.amp_dtype,
                   channels_last=args.channels_last, multi_label=args.multi_label, log_interval=args.log_interval,
                   progress=None if run.primary else False)
-    metrics = evaluate(run.model, run.eval_loader, **kwargs)
+    loader = _MultiHot(run.eval_loader, run.num_classes) if args.multi_label else run.eval_loader
+    metrics = evaluate(run.model, loader, **kwargs)
     if run.model_ema is not None and not args.model_ema_force_cpu:
         if run.distributed and args.dist_bn in ("broadcast", "reduce"):
             distribute_bn(run.model_ema, run.world_size, args.dist_bn == "reduce")
-        ema_metrics = evaluate(run.model_ema, run.eval_loader, **kwargs)
+        ema_metrics = evaluate(run.model_ema, loader, **kwargs)
         _logger.info("EMA: %s", _fmt(ema_metrics))
         metrics = ema_metrics  # the averaged weights are the ones to keep and rank, as the reference does
     return metrics
+
+
+class _MultiHot:
+    """Class-index targets (an image folder) as multi-hot rows, the form multi-label evaluation scores."""
+
+    def __init__(self, loader, num_classes: int):
+        self.loader, self.num_classes = loader, num_classes
+
+    def __len__(self):
+        return len(self.loader)
+
+    def __iter__(self):
+        for images, targets in self.loader:
+            if targets.ndim == 1:
+                targets = torch.nn.functional.one_hot(targets, self.num_classes)
+            yield images, targets
 
 
 def _fmt(metrics: Dict[str, float]) -> str:

@@ -34,8 +34,10 @@ def convert_splitbn_model(module: nn.Module, num_splits: int = 2) -> nn.Module:
     if isinstance(module, nn.BatchNorm2d) and not isinstance(module, SplitBatchNorm2d):
         split = SplitBatchNorm2d(module.num_features, module.eps, module.momentum, module.affine,
                                  module.track_running_stats, num_splits=num_splits)
-        for bn in (split, *split.aux_bn):
-            bn.load_state_dict(module.state_dict())
+        state = module.state_dict()
+        split.load_state_dict(state, strict=False)  # its own aux_bn.* keys are filled just below
+        for bn in split.aux_bn:
+            bn.load_state_dict(state)
         return split
     for name, child in module.named_children():
         new = convert_splitbn_model(child, num_splits)
