@@ -320,9 +320,12 @@ def build_run(args):
                    model_ema=model_ema, mixup=mixup, output_dir=args.output_dir, world_size=world, rank=rank,
                    num_epochs=num_epochs, num_classes=num_classes)
     if rank == 0:
-        get_outdir(args.output_dir)
-        with open(os.path.join(args.output_dir, "args.yaml"), "w") as f:
-            f.write(args_to_yaml(args))
+        try:
+            get_outdir(args.output_dir)
+            with open(os.path.join(args.output_dir, "args.yaml"), "w") as f:
+                f.write(args_to_yaml(args))
+        except OSError as err:
+            raise TrainError(f"cannot write to the output folder {args.output_dir}: {err.strerror}") from None
         decreasing = "loss" in args.eval_metric
         run.saver = TrainCheckpointSaver(
             model, optimizer, args=args, model_ema=model_ema, amp_scaler=scaler if scaling else None,

@@ -273,6 +273,7 @@ def train_loop(run: TrainRun) -> Dict[str, Any]:
     args = run.args
     eval_metrics: Dict[str, float] = {}
     best = (None, None)
+    last_plot = time.monotonic()
     with _sigterm_saves(run):
         for epoch in range(run.start_epoch, run.num_epochs):
             train_metrics = train_one_epoch(run, epoch)
@@ -298,7 +299,10 @@ def train_loop(run: TrainRun) -> Dict[str, Any]:
                     run.saver.progress = lambda: (epoch + 1, 0, run.num_updates, [0.0, 0])
                     best = run.saver.save_checkpoint(epoch, metric=metric)
                     run.saver.remove_recovery_files()
-                plot_summary(summary, os.path.join(run.output_dir, "summary.png"))
+                # drawing costs seconds (matplotlib): at most once a minute, and after the last epoch
+                if epoch + 1 == run.num_epochs or time.monotonic() - last_plot > 60:
+                    plot_summary(summary, os.path.join(run.output_dir, "summary.png"))
+                    last_plot = time.monotonic()
     if best[0] is not None:
         _logger.info("*** best metric: %s (epoch %s)", best[0], best[1])
     return {"stopped": False, "best_metric": best[0], "best_epoch": best[1], "eval": eval_metrics,
