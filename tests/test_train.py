@@ -152,3 +152,17 @@ def test_python_dash_m_entry_point_shows_the_flags():
         assert flag in result.stdout
 
 
+
+
+def test_sampler_order_depends_on_seed_and_epoch_and_skips_exactly():
+    from imagemodels.engine.data import ResumableBatchSampler
+
+    sampler = ResumableBatchSampler(50, 4, seed=1)
+    sampler.set_epoch(2)
+    epoch2 = list(sampler)
+    sampler.set_epoch(3)
+    assert list(sampler) != epoch2
+    sampler.set_epoch(2)
+    sampler.skip(5)
+    assert list(sampler) == epoch2[5:] and len(sampler) == len(epoch2) - 5
+    assert sorted(i for batch in epoch2 for i, _ in batch) == sorted(set(i for batch in epoch2 for i, _ in batch))
