@@ -252,6 +252,28 @@ def _mixup(args, num_classes):
                  label_smoothing=args.smoothing, num_classes=num_classes)
 
 
+# flags of the reference script this engine accepts (so recipes run unchanged) but does not act on
+_IGNORED = {
+    "torchscript": "torch.jit.script is deprecated upstream; use --torchcompile",
+    "fuser": "TorchScript fusers do not apply without --torchscript",
+    "fast_norm": "no fused norm kernels here",
+    "log_wandb": "no wandb logging; summary.csv and summary.png hold the curves",
+    "save_images": "batches are not written to disk",
+    "tta": "test-time augmentation is not applied during training evaluation",
+    "model_dtype": "the model trains in float32 (use --amp for lower precision)",
+    "device_modules": "no extra device backends are imported",
+    "use_multi_epochs_loader": "the training loader keeps its workers across epochs anyway",
+}
+
+
+def _warn_ignored(args) -> None:
+    for name, why in _IGNORED.items():
+        if getattr(args, name, None):
+            _logger.warning("--%s is accepted but has no effect: %s", name.replace("_", "-"), why)
+    if args.amp_impl != "native":
+        _logger.warning("--amp-impl %s: only native torch AMP exists here; using it", args.amp_impl)
+
+
 def build_run(args):
     """Datasets, model, optimizer, scheduler, loaders, saver and resumed state: a ready :class:`TrainRun`."""
     import os
@@ -267,6 +289,7 @@ def build_run(args):
     from .state import TrainCheckpointSaver
     from .train import TrainRun
 
+    _warn_ignored(args)
     if args.device is None:
         args.device = "cuda" if torch.cuda.is_available() else "cpu"
     try:
