@@ -62,6 +62,7 @@ def test_reference_recipe_flags_train_one_epoch(tmp_path, name):
     assert len(rows) == 1 and float(rows[0]["train_loss"]) > 0
     saved = yaml.safe_load((out / "args.yaml").read_text())
     assert saved["model"] == "test_resnet" and saved["epochs"] == 1
+    assert vars(parse_train_args(["--config", str(out / "args.yaml")]))["model"] == "test_resnet"  # a recipe again
     checkpoint = torch.load(out / "last.pth.tar", map_location="cpu", weights_only=True)
     assert {"state_dict", "optimizer", "scheduler", "train_state", "rng", "epoch", "arch"} <= set(checkpoint)
     assert checkpoint["train_state"]["resume_epoch"] == 1

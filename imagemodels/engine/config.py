@@ -270,6 +270,8 @@ def parse_train_args(argv: Optional[List[str]] = None, prog: str = "imagemodels 
 
 
 def args_to_yaml(args: argparse.Namespace) -> str:
+    """The flags of a run as a recipe: ``--config args.yaml`` repeats it (run-time fields such as rank are left out)."""
     import yaml
 
-    return yaml.safe_dump(dict(sorted(vars(args).items())), default_flow_style=False)
+    flags = {a.dest for a in build_train_parser()._actions} - {"help", "config"}
+    return yaml.safe_dump({k: v for k, v in sorted(vars(args).items()) if k in flags}, default_flow_style=False)
