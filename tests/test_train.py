@@ -45,7 +45,7 @@ RECIPES = {
     "lr_noise": "--sched step --lr-noise 0.42 0.9 --lr .05",
     "augmix_jsd": "--aug-splits 3 --jsd --split-bn --resplit --dist-bn reduce --aa augmix-m3-w3 --reprob 0.3",
     "randaug_inc": "--recount 3 --aa rand-m7-mstd0.5-inc1 --reprob 0.4 --remode pixel",
-    "cosine_warmup": "--sched cosine --warmup-epochs 5 --reprob 0.5 --remode pixel --lr 0.1",
+    "cosine_warmup": "--sched cosine --warmup-epochs 5 --reprob 0.5 --remode pixel --lr 0.1 --aug-repeats 3",
     "mixup_bce": "--mixup 0.2 --cutmix 1.0 --bce-loss --smoothing 0.1 --opt lamb --lr 1e-3",
     "accum_clip": "--grad-accum-steps 2 --clip-grad 1.0 --clip-mode norm --layer-decay 0.8 --channels-last "
                   "--opt adamw --lr 1e-3 --sched-on-updates --no-prefetcher --grad-checkpointing",
