@@ -1,7 +1,7 @@
 """``torchrun --nproc-per-node 2 -m imagemodels.train`` on CPU (gloo): two ranks of batch b train the same
 model as one process of batch 2b.
 
-The resumable sampler gives rank r the r-th half of every global batch and DDP averages the ranks'
+The resumable sampler deals every global batch out over the ranks and DDP averages the ranks'
 gradients, so the only difference left is the order of float sums. BatchNorm would normalise each
 rank's half on its own (and SyncBatchNorm is GPU-only), so the model uses GroupNorm.
 """
@@ -50,7 +50,7 @@ def test_two_gloo_ranks_equal_one_process_with_the_global_batch(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("ddp/*.pth.tar")) == ["checkpoint-0.pth.tar", "last.pth.tar"]
 
 
-def test_rank_batches_are_the_halves_of_the_global_batch():
+def test_rank_batches_share_out_the_global_batch():
     from imagemodels.engine.data import ResumableBatchSampler
 
     single = ResumableBatchSampler(100, 16, seed=3)
@@ -58,5 +58,8 @@ def test_rank_batches_are_the_halves_of_the_global_batch():
     for s in (single, *ranks):
         s.set_epoch(5)
     for whole, half0, half1 in zip(single, *ranks):
-        assert whole == half0 + half1  # same images, same per-sample augmentation seeds
+        assert whole[0::2] == half0 and whole[1::2] == half1  # same images, same augmentation seeds
     assert len(single) == len(ranks[0]) == 6
+    repeated = [ResumableBatchSampler(100, 6, seed=3, world_size=3, rank=r, repeats=3) for r in range(3)]
+    first = [next(iter(s))[0][0] for s in repeated]
+    assert first[0] == first[1] == first[2]  # an image's three copies go to three ranks

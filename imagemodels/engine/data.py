@@ -6,9 +6,11 @@ seed before transforming the sample, so an image's augmentation depends neither 
 happened to load it nor on what that worker loaded before. Skipping the first ``k`` batches of an
 epoch (a resumed run) therefore yields exactly the batches ``k, k+1, ...`` of the uninterrupted run.
 
-Distributed ranks split each *global* batch (``batch_size * world_size`` consecutive positions of the
-permutation) into contiguous per-rank slices, so N ranks of batch ``b`` see, step for step, the same
-images as one process of batch ``N * b``; with gradient averaging the two runs are the same run.
+Distributed ranks share each *global* batch (``batch_size * world_size`` consecutive positions of the
+permutation; rank r takes positions r, r + N, r + 2N, ...), so N ranks of batch ``b`` see, step for
+step, the same images as one process of batch ``N * b``; with gradient averaging the two runs are the
+same run. With ``repeats`` (repeated augmentation) an image's copies are consecutive positions, so
+they are spread over the ranks, as the reference's RepeatAugSampler does.
 """
 from __future__ import annotations
 
@@ -71,8 +73,10 @@ class ResumableBatchSampler:
         order, seeds = self._order()
         global_batch = self.batch_size * self.world_size
         for step in range(self.start, self.batches_per_epoch):
-            begin = step * global_batch + self.rank * self.batch_size
-            yield [(order[p], seeds[p]) for p in range(begin, begin + self.batch_size)]
+            # every world_size-th position of the global batch, from this rank's offset: consecutive
+            # copies of a repeated image land on different ranks
+            positions = range(step * global_batch + self.rank, (step + 1) * global_batch, self.world_size)
+            yield [(order[p], seeds[p]) for p in positions]
 
 
 class SeededSamples(torch.utils.data.Dataset):
