@@ -41,6 +41,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return demo_command(args.model, image=args.image, pretrained=args.pretrained, topk=args.topk)
 
 
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .train import train_command
+
+    return train_command(args.train_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imagemodels",
@@ -82,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topk", type=int, default=5, help="how many classes to show (default: 5)")
     p.set_defaults(func=_cmd_demo)
     _add_tool_commands(sub)
+
+    # every flag of the reference train.py (and --config recipe.yaml) is parsed by engine/config.py;
+    # prefix '+' makes this parser hand the whole '--flag' list through untouched
+    p = sub.add_parser("train", help="train a model (timm train.py flags; --help lists them)", add_help=False,
+                       prefix_chars="+", description="imagemodels train --help lists every flag")
+    p.add_argument("train_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_train)
     return parser
 
 

@@ -166,6 +166,10 @@ class CheckpointSaver:
         return self.best_metric, self.best_epoch
 
     def _save(self, path: str, epoch: int, metric=None):
+        _atomic_save(self.checkpoint_state(epoch, metric), path)
+
+    def checkpoint_state(self, epoch: int, metric=None) -> dict:
+        """What one checkpoint file holds (a training engine extends this with its own state)."""
         state = {
             "epoch": epoch,
             "arch": type(self.model).__name__.lower(),
@@ -183,7 +187,7 @@ class CheckpointSaver:
             state["state_dict_ema"] = get_state_dict(self.model_ema, self.unwrap_fn)
         if metric is not None:
             state["metric"] = metric
-        _atomic_save(state, path)
+        return state
 
     def _cleanup_checkpoints(self, trim: int = 0):
         keep = max(0, min(len(self.checkpoint_files), self.max_history - trim))
