@@ -6,6 +6,12 @@ classes to their module, for ``imagemodels.models.ResNet``.
 """
 
 MODELS = {
+    'densenet121': ('densenet', ('ra_in1k', 'tv_in1k'), ('ra_in1k', 'tv_in1k')),
+    'densenet161': ('densenet', ('tv_in1k',), ('tv_in1k',)),
+    'densenet169': ('densenet', ('tv_in1k',), ('tv_in1k',)),
+    'densenet201': ('densenet', ('tv_in1k',), ('tv_in1k',)),
+    'densenet264d': ('densenet', ('untrained',), ()),
+    'densenetblur121d': ('densenet', ('ra_in1k',), ('ra_in1k',)),
     'ecaresnet26t': ('resnet', ('ra2_in1k',), ('ra2_in1k',)),
     'ecaresnet50d': ('resnet', ('miil_in1k',), ('miil_in1k',)),
     'ecaresnet50d_pruned': ('resnet', ('miil_in1k',), ('miil_in1k',)),
@@ -85,6 +91,14 @@ MODELS = {
     'seresnextaa101d_32x8d': ('resnet', ('sw_in12k_ft_in1k_288', 'sw_in12k_ft_in1k', 'sw_in12k', 'ah_in1k'), ('sw_in12k_ft_in1k_288', 'sw_in12k_ft_in1k', 'sw_in12k', 'ah_in1k')),
     'seresnextaa201d_32x8d': ('resnet', ('sw_in12k_ft_in1k_384', 'sw_in12k'), ('sw_in12k_ft_in1k_384', 'sw_in12k')),
     'test_resnet': ('resnet', ('r160_in1k',), ('r160_in1k',)),
+    'vgg11': ('vgg', ('tv_in1k',), ('tv_in1k',)),
+    'vgg11_bn': ('vgg', ('tv_in1k',), ('tv_in1k',)),
+    'vgg13': ('vgg', ('tv_in1k',), ('tv_in1k',)),
+    'vgg13_bn': ('vgg', ('tv_in1k',), ('tv_in1k',)),
+    'vgg16': ('vgg', ('tv_in1k',), ('tv_in1k',)),
+    'vgg16_bn': ('vgg', ('tv_in1k',), ('tv_in1k',)),
+    'vgg19': ('vgg', ('tv_in1k',), ('tv_in1k',)),
+    'vgg19_bn': ('vgg', ('tv_in1k',), ('tv_in1k',)),
     'wide_resnet50_2': ('resnet', ('racm_in1k', 'tv_in1k', 'tv2_in1k'), ('racm_in1k', 'tv_in1k', 'tv2_in1k')),
     'wide_resnet101_2': ('resnet', ('tv_in1k', 'tv2_in1k'), ('tv_in1k', 'tv2_in1k')),
 }
@@ -92,5 +106,11 @@ MODELS = {
 CLASSES = {
     'BasicBlock': 'resnet',
     'Bottleneck': 'resnet',
+    'DenseBlock': 'densenet',
+    'DenseLayer': 'densenet',
+    'DenseNet': 'densenet',
+    'DenseTransition': 'densenet',
     'ResNet': 'resnet',
+    'VGG': 'vgg',
+    'VggConvMlp': 'vgg',
 }
