@@ -38,6 +38,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "densenet": ["densenet121", "densenetblur121d"],
     "vgg": ["vgg11", "vgg11_bn"],
     "inception_v3": ["inception_v3"],
+    "inception_v4": ["inception_v4"],
 }
 
 
