@@ -39,6 +39,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "vgg": ["vgg11", "vgg11_bn"],
     "inception_v3": ["inception_v3"],
     "inception_v4": ["inception_v4"],
+    "inception_resnet_v2": ["inception_resnet_v2"],
 }
 
 
