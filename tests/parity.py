@@ -40,6 +40,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "inception_v3": ["inception_v3"],
     "inception_v4": ["inception_v4"],
     "inception_resnet_v2": ["inception_resnet_v2"],
+    "xception": ["legacy_xception"],
 }
 
 

@@ -26,6 +26,7 @@ MODELS = {
     'inception_resnet_v2': ('inception_resnet_v2', ('tf_in1k', 'tf_ens_adv_in1k'), ('tf_in1k', 'tf_ens_adv_in1k')),
     'inception_v3': ('inception_v3', ('tv_in1k', 'tf_in1k', 'tf_adv_in1k', 'gluon_in1k'), ('tv_in1k', 'tf_in1k', 'tf_adv_in1k', 'gluon_in1k')),
     'inception_v4': ('inception_v4', ('tf_in1k',), ('tf_in1k',)),
+    'legacy_xception': ('xception', ('tf_in1k',), ('tf_in1k',)),
     'resnet10t': ('resnet', ('c3_in1k',), ('c3_in1k',)),
     'resnet14t': ('resnet', ('c3_in1k',), ('c3_in1k',)),
     'resnet18': ('resnet', ('a1_in1k', 'a2_in1k', 'a3_in1k', 'tv_in1k', 'fb_ssl_yfcc100m_ft_in1k', 'fb_swsl_ig1b_ft_in1k', 'gluon_in1k'), ('a1_in1k', 'a2_in1k', 'a3_in1k', 'tv_in1k', 'fb_ssl_yfcc100m_ft_in1k', 'fb_swsl_ig1b_ft_in1k', 'gluon_in1k')),
@@ -108,6 +109,7 @@ MODELS = {
 
 CLASSES = {
     'BasicBlock': 'resnet',
+    'Block': 'xception',
     'Block17': 'inception_resnet_v2',
     'Block35': 'inception_resnet_v2',
     'Block8': 'inception_resnet_v2',
@@ -134,6 +136,8 @@ CLASSES = {
     'ReductionA': 'inception_v4',
     'ReductionB': 'inception_v4',
     'ResNet': 'resnet',
+    'SeparableConv2d': 'xception',
     'VGG': 'vgg',
     'VggConvMlp': 'vgg',
+    'Xception': 'xception',
 }
