@@ -23,6 +23,9 @@ import imagemodels
 ATOL = 1e-4
 META_ONLY_PARAMS = 1_000_000_000
 FAST_SIZE = 64
+# Reference modules whose 'valid'-padded stride-2 reductions run out of map below FAST_SIZE: their fast
+# tier uses this (their smallest workable) size instead. Every other module keeps FAST_SIZE.
+MIN_FAST_SIZE: Dict[str, int] = {"inception_v3": 75, "inception_v4": 75, "inception_resnet_v2": 75}
 
 # Variants run on every push: per reference module, the cheapest names that together touch every
 # structural option of the family. Modules not listed run their smallest variant.
@@ -32,6 +35,12 @@ FAST_TIER: Dict[str, List[str]] = {
         "resnet50_gn", "resnetaa34d", "resnetblur18", "seresnet18", "ecaresnet26t", "ecaresnetlight",
         "ecaresnet50d_pruned", "resnext50_32x4d", "seresnext26d_32x4d", "resnetrs50", "test_resnet",
     ],
+    "densenet": ["densenet121", "densenetblur121d"],
+    "vgg": ["vgg11", "vgg11_bn"],
+    "inception_v3": ["inception_v3"],
+    "inception_v4": ["inception_v4"],
+    "inception_resnet_v2": ["inception_resnet_v2"],
+    "xception": ["legacy_xception"],
 }
 
 
@@ -93,7 +102,11 @@ def input_size_for(name: str, fast: bool) -> Tuple[int, int, int]:
     cfg = imagemodels.get_pretrained_cfg(name)
     size = tuple(cfg.input_size)
     if fast and not cfg.fixed_input_size:
-        return (size[0], FAST_SIZE, FAST_SIZE)
+        fast_size = FAST_SIZE
+        for module, min_size in MIN_FAST_SIZE.items():
+            if name.split(".")[0] in imagemodels.list_models(module=module):
+                fast_size = max(fast_size, min_size)
+        return (size[0], fast_size, fast_size)
     return size
 
 

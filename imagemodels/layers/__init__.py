@@ -25,7 +25,8 @@ from .norm_act import (
     get_norm_act_layer,
 )
 from .padding import get_padding, get_padding_value, get_same_padding, is_static_pad, pad_same
-from .pool2d_same import AvgPool2dSame, avg_pool2d_same
+from .pool2d_same import AvgPool2dSame, MaxPool2dSame, avg_pool2d_same, create_pool2d, max_pool2d_same
+from .separable_conv import SeparableConv2d, SeparableConvNormAct
 from .squeeze_excite import EffectiveSEModule, SEModule, SqueezeExcite
 from .weight_init import trunc_normal_
 
@@ -47,7 +48,8 @@ __all__ = [
     "BatchNormAct2d", "GroupNorm1Act", "GroupNormAct", "LayerNormAct", "LayerNormAct2d", "create_norm_act_layer",
     "get_norm_act_layer",
     "get_padding", "get_padding_value", "get_same_padding", "is_static_pad", "pad_same",
-    "AvgPool2dSame", "avg_pool2d_same",
+    "AvgPool2dSame", "avg_pool2d_same", "MaxPool2dSame", "max_pool2d_same", "create_pool2d",
+    "SeparableConv2d", "SeparableConvNormAct",
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
     "trunc_normal_",
 ]
