@@ -51,7 +51,7 @@ def main(module: str) -> None:
         if value != DATACLASS_DEFAULTS[f] or f in ("first_conv", "classifier"):
             defaults[f] = value
     print("def _cfg(url: str = \"\", **kwargs: Any) -> Dict[str, Any]:")
-    print("    cfg = dict(url=url, " + ", ".join(f"{k}={v!r}" for k, v in defaults.items()) + ")")
+    print(("    cfg = dict(url=url, " + ", ".join(f"{k}={v!r}" for k, v in defaults.items()) + ")").replace("'", '"'))
     print("    cfg.update(kwargs)\n    return cfg\n")
     for name, r in rows:
         args = []
@@ -64,7 +64,7 @@ def main(module: str) -> None:
                 continue
             if r[f] != defaults.get(f, DATACLASS_DEFAULTS[f]):
                 args.append(f"{f}={r[f]!r}")
-        print(f"    {name!r}: _cfg({', '.join(args)}),")
+        print(f"    {name!r}: _cfg({', '.join(args)}),".replace("'", '"'))
 
 
 if __name__ == "__main__":
