@@ -25,10 +25,10 @@ def test_rexnet_output_stride_matches_reference(output_stride):
 
 def test_senet_basic_block_gates_after_relu():
     # the SE-ResNet-18/34 release applies a ReLU before the SE gate; the bottlenecks do not
-    model = imagemodels.create_model("legacy_seresnet18")
+    model = imagemodels.create_model("legacy_seresnet18").eval()
     block = model.layer1[0]
     x = torch.randn(1, 64, 8, 8)
     with torch.no_grad():
         y = block.relu(block.bn2(block.conv2(block.relu(block.bn1(block.conv1(x))))))
         expected = torch.relu(block.se_module(y) + x)
-        torch.testing.assert_close(block.eval()(x), expected)
+        torch.testing.assert_close(block(x), expected)
