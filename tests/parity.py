@@ -32,6 +32,9 @@ FAST_TIER: Dict[str, List[str]] = {
         "resnet50_gn", "resnetaa34d", "resnetblur18", "seresnet18", "ecaresnet26t", "ecaresnetlight",
         "ecaresnet50d_pruned", "resnext50_32x4d", "seresnext26d_32x4d", "resnetrs50", "test_resnet",
     ],
+    "res2net": ["res2net50_48w_2s", "res2next50", "res2net50d"],
+    "resnest": ["resnest14d", "resnest50d_1s4x24d", "resnest50d_4s2x40d"],
+    "sknet": ["skresnet18", "skresnext50_32x4d"],
 }
 
 

@@ -25,6 +25,8 @@ from .norm_act import (
     get_norm_act_layer,
 )
 from .padding import get_padding, get_padding_value, get_same_padding, is_static_pad, pad_same
+from .selective_kernel import SelectiveKernel, SelectiveKernelAttn
+from .split_attn import RadixSoftmax, SplitAttn
 from .pool2d_same import AvgPool2dSame, avg_pool2d_same
 from .squeeze_excite import EffectiveSEModule, SEModule, SqueezeExcite
 from .weight_init import trunc_normal_
@@ -48,6 +50,8 @@ __all__ = [
     "get_norm_act_layer",
     "get_padding", "get_padding_value", "get_same_padding", "is_static_pad", "pad_same",
     "AvgPool2dSame", "avg_pool2d_same",
+    "SelectiveKernel", "SelectiveKernelAttn",
+    "RadixSoftmax", "SplitAttn",
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
     "trunc_normal_",
 ]
