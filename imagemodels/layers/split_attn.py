@@ -6,7 +6,7 @@ Zhang et al., "ResNeSt: Split-Attention Networks", 2020 (arXiv:2004.08955).
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional
 
 import torch
 import torch.nn.functional as F
