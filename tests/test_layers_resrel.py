@@ -34,13 +34,28 @@ CASES = [
     ("SelectiveKernel", dict(in_channels=16, out_channels=32, stride=2, rd_ratio=1 / 8, rd_divisor=16)),
     ("SelectiveKernel", dict(in_channels=16, out_channels=16, groups=4, split_input=False, keep_3x3=False)),
     ("SelectiveKernel", dict(in_channels=16, out_channels=16, kernel_size=[3, 5, 7], split_input=False)),
+    ("StdConv2d", dict(in_channel=16, out_channels=8, kernel_size=3, stride=2)),
+    ("StdConv2d", dict(in_channel=16, out_channels=8, kernel_size=1, bias=True, eps=1e-8)),
+    ("StdConv2dSame", dict(in_channel=16, out_channels=8, kernel_size=3, stride=2)),
+    ("StdConv2dSame", dict(in_channel=16, out_channels=8, kernel_size=4, stride=1, dilation=1)),
+    ("ScaledStdConv2d", dict(in_channels=16, out_channels=8, kernel_size=3, stride=2, gamma=1.7)),
+    ("ScaledStdConv2d", dict(in_channels=16, out_channels=16, kernel_size=3, groups=4, gain_init=0.5)),
+    ("ScaledStdConv2dSame", dict(in_channels=16, out_channels=8, kernel_size=3, stride=2, gamma=1.7)),
+    ("ScaledStdConv2dSame", dict(in_channels=16, out_channels=8, kernel_size=5, dilation=2, eps=1e-4)),
+    ("EvoNorm2dS0", dict(num_features=16, groups=4)),
+    ("EvoNorm2dS0", dict(num_features=16, group_size=8)),
+    ("EvoNorm2dS0", dict(num_features=16, apply_act=False)),
+    ("FilterResponseNormTlu2d", dict(num_features=16)),
+    ("FilterResponseNormTlu2d", dict(num_features=16, apply_act=False)),
+    ("MaxPool2dSame", dict(kernel_size=3, stride=2)),
 ]
 
 
 @pytest.mark.parametrize("name,kwargs", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_layer_matches_reference(name, kwargs):
     torch.manual_seed(0)
-    ref = getattr(timm_layers, name)(**kwargs)
+    ref_cls = getattr(timm_layers, name, None) or getattr(pytest.importorskip("timm.layers.pool2d_same"), name)
+    ref = ref_cls(**kwargs)
     ours = getattr(L, name)(**kwargs)
     _same(ours, ref, X)
 

@@ -37,3 +37,32 @@ def test_train_step_with_regularisers(name):
 def test_blocks_reject_unsupported_resnet_options(name):
     with pytest.raises(ValueError, match="aa_layer"):
         imagemodels.create_model(name, aa_layer="blur")
+
+
+@pytest.mark.parametrize("layers", [(3, 4, 9), (2,)])
+def test_resnetv2_post_activation_same_stem_matches_reference(layers):
+    """The ViT-hybrid backbone form: post-activation bottlenecks, TF 'SAME' StdConv stem, 1-3 stages."""
+    timm = pytest.importorskip("timm")
+    from timm.layers import StdConv2dSame as RefStdConv2dSame
+
+    from imagemodels.layers import StdConv2dSame
+    from imagemodels.models.resnetv2 import ResNetV2
+
+    kwargs = dict(layers=layers, num_classes=0, global_pool="", preact=False, stem_type="same")
+    ref = timm.models.resnetv2.ResNetV2(conv_layer=RefStdConv2dSame, **kwargs).eval()
+    model = ResNetV2(conv_layer=StdConv2dSame, **kwargs).eval()
+    model.load_state_dict(ref.state_dict(), strict=True)
+    assert model.feature_info == ref.feature_info
+    x = torch.randn(1, 3, 45, 45)
+    with torch.no_grad():
+        torch.testing.assert_close(model(x), ref(x), atol=1e-4, rtol=0)
+
+
+def test_resnetv2_dilated_matches_reference():
+    timm = pytest.importorskip("timm")
+    ref = timm.create_model("resnetv2_18d", output_stride=8).eval()
+    model = make("resnetv2_18d", output_stride=8)
+    model.load_state_dict(ref.state_dict(), strict=True)
+    x = torch.randn(1, 3, SIZE, SIZE)
+    with torch.no_grad():
+        torch.testing.assert_close(model(x), ref(x), atol=1e-4, rtol=0)

@@ -27,6 +27,10 @@ from .norm_act import (
 from .padding import get_padding, get_padding_value, get_same_padding, is_static_pad, pad_same
 from .selective_kernel import SelectiveKernel, SelectiveKernelAttn
 from .split_attn import RadixSoftmax, SplitAttn
+from .evo_norm import EvoNorm2dS0
+from .filter_response_norm import FilterResponseNormTlu2d
+from .max_pool2d_same import MaxPool2dSame
+from .std_conv import ScaledStdConv2d, ScaledStdConv2dSame, StdConv2d, StdConv2dSame
 from .pool2d_same import AvgPool2dSame, avg_pool2d_same
 from .squeeze_excite import EffectiveSEModule, SEModule, SqueezeExcite
 from .weight_init import trunc_normal_
@@ -52,6 +56,8 @@ __all__ = [
     "AvgPool2dSame", "avg_pool2d_same",
     "SelectiveKernel", "SelectiveKernelAttn",
     "RadixSoftmax", "SplitAttn",
+    "ScaledStdConv2d", "ScaledStdConv2dSame", "StdConv2d", "StdConv2dSame",
+    "EvoNorm2dS0", "FilterResponseNormTlu2d", "MaxPool2dSame",
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
     "trunc_normal_",
 ]

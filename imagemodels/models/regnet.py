@@ -333,8 +333,8 @@ class RegNet(nn.Module):
                 prev_width, cfg.num_features, 1, act_layer=act_layer, norm_layer=norm_layer, **dd)
             self.num_features = cfg.num_features
         else:
-            # pre-activation blocks end on a conv: the final activation lives here
-            self.final_conv = act_layer() if cfg.preact else nn.Identity()
+            # pre-activation / linear-output blocks end without an activation: the final one lives here
+            self.final_conv = act_layer() if cfg.preact or cfg.linear_out else nn.Identity()
             self.num_features = prev_width
         self.head_hidden_size = self.num_features
         self.head = ClassifierHead(self.num_features, num_classes, pool_type=global_pool, drop_rate=drop_rate, **dd)
