@@ -41,6 +41,11 @@ FAST_TIER: Dict[str, List[str]] = {
     "inception_v4": ["inception_v4"],
     "inception_resnet_v2": ["inception_resnet_v2"],
     "xception": ["legacy_xception"],
+    "res2net": ["res2net50_48w_2s", "res2next50", "res2net50d"],
+    "resnest": ["resnest14d", "resnest50d_1s4x24d", "resnest50d_4s2x40d"],
+    "sknet": ["skresnet18", "skresnext50_32x4d"],
+    "resnetv2": ["resnetv2_18", "resnetv2_18d", "resnetv2_50x1_bit", "resnetv2_50d_evos", "resnetv2_50d_frn"],
+    "regnet": ["regnetx_002", "regnety_002", "regnetx_004_tv", "regnetz_005", "regnetv_040", "regnety_040_sgn"],
 }
 
 
