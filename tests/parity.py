@@ -32,6 +32,16 @@ FAST_TIER: Dict[str, List[str]] = {
         "resnet50_gn", "resnetaa34d", "resnetblur18", "seresnet18", "ecaresnet26t", "ecaresnetlight",
         "ecaresnet50d_pruned", "resnext50_32x4d", "seresnext26d_32x4d", "resnetrs50", "test_resnet",
     ],
+    "efficientnet": [
+        "test_efficientnet", "test_efficientnet_gn", "test_efficientnet_ln", "test_efficientnet_evos", "tf_mixnet_s",
+        "efficientnet_cc_b0_4e", "efficientnet_blur_b0", "mobilenetv2_035", "mobilenet_edgetpu_v2_xs",
+        "mobilenetv1_100h",
+    ],
+    "mobilenetv3": [
+        "mobilenetv3_small_050", "tf_mobilenetv3_small_minimal_100", "lcnet_035", "mobilenetv4_conv_small_035",
+        "mobilenetv4_hybrid_medium_075", "mobilenetv4_conv_aa_medium",
+    ],
+    "hardcorenas": ["hardcorenas_a"],
 }
 
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from torch import nn
 
-from imagemodels.layers import get_act_layer, make_divisible
+from imagemodels.layers import BatchNormAct2d, get_act_layer, make_divisible
 
 from ._efficientnet_blocks import (
     CondConvResidual, ConvBnAct, DepthwiseSeparableConv, EdgeResidual, InvertedResidual, MobileAttention,
@@ -173,7 +173,7 @@ def build_stages(
     output_stride: int = 32,
     pad_type: str = "",
     act_layer: Callable[..., nn.Module] = nn.ReLU,
-    norm_layer: Callable[..., nn.Module] = nn.BatchNorm2d,
+    norm_layer: Callable[..., nn.Module] = BatchNormAct2d,
     aa_layer: Optional[Callable[..., nn.Module]] = None,
     se_layer: Optional[Callable[..., nn.Module]] = None,
     se_from_exp: bool = False,

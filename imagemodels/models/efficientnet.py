@@ -268,7 +268,7 @@ class EfficientNetFeatures(nn.Module):
         super().__init__()
         if feature_location != "bottleneck":
             raise ValueError(f"only feature_location='bottleneck' is supported, got {feature_location!r}")
-        for key in ("num_classes", "num_features", "global_pool", "head_bias", "head_norm", "drop_rate"):
+        for key in ("num_classes", "global_pool", "drop_rate"):
             kwargs.pop(key, None)
         net = net_cls(num_classes=0, **kwargs)
         self.conv_stem, self.bn1, self.blocks = net.conv_stem, net.bn1, net.blocks
@@ -555,7 +555,8 @@ def gen_spnasnet(channel_multiplier=1.0, **kw):
 def gen_tinynet(width=1.0, depth=1.0, **kw):
     """TinyNet: the B0 stages at a smaller width / depth (the resolution is in the weight metadata)."""
     rc = _rc(width)
-    return dict(arch=_B0, depth_multiplier=depth, num_features=max(1280, rc(1280)), stem_size=32, fix_stem=True,
+    return dict(arch=_B0, depth_multiplier=depth, depth_trunc="round", num_features=max(1280, rc(1280)),
+                stem_size=32, fix_stem=True,
                 round_chs_fn=rc, act_layer="swish", **kw)
 
 
@@ -575,7 +576,7 @@ def gen_mobilenet_edgetpu(version="", channel_multiplier=1.0, depth_multiplier=1
                     round_chs_fn=_rc(channel_multiplier), act_layer="relu", **kw)
     chs = dict(xs=(16, 32, 48, 96, 144, 160, 192), s=(24, 48, 64, 128, 160, 192, 256),
                m=(32, 64, 80, 160, 192, 240, 320), l=(32, 64, 96, 192, 240, 256, 384))[version]
-    gs = dict(xs=16, s=16, m=16, l=16)[version]
+    gs = dict(xs=16, s=16, m=16, l=32)[version]
     arch = [
         _S("cn", 1, chs[0], kernel=1),
         [_S("er", 1, chs[1], kernel=3, stride=2, expand=8), _S("er", 1, chs[1], kernel=3, expand=4, group_size=gs)],
@@ -587,7 +588,7 @@ def gen_mobilenet_edgetpu(version="", channel_multiplier=1.0, depth_multiplier=1
         _S("ir", 1, chs[6], kernel=3, expand=8),
     ]
     stem = 32 if version == "xs" else 64
-    stem_k = 3 if version == "xs" else 5
+    stem_k = dict(xs=3, s=5, m=5, l=7)[version]
     nf = dict(xs=1280, s=1280, m=1344, l=1408)[version]
     return dict(arch=arch, num_features=nf, stem_size=stem, stem_kernel_size=stem_k, depth_multiplier=depth_multiplier,
                 round_chs_fn=_rc(channel_multiplier), act_layer="relu", **kw)
@@ -603,7 +604,7 @@ def _test_effnet(**kw):
     arch = [
         _S("cn", 1, 16, kernel=3, skip=True),
         _S("er", 1, 24, kernel=3, stride=2, expand=4),
-        _S("ir", 1, 32, kernel=3, stride=2, expand=4, se=0.25),
+        _S("er", 1, 32, kernel=3, stride=2, expand=4),
         _S("ir", 1, 48, kernel=3, stride=2, expand=4, se=0.25),
         _S("ir", 1, 64, kernel=3, stride=2, expand=4, se=0.25),
     ]
@@ -620,7 +621,7 @@ def _row(gen: Callable[..., Dict[str, Any]], **kw: Any) -> Dict[str, Any]:
 EFFICIENTNETS: Dict[str, Dict[str, Any]] = {
     "efficientnet_b0": _row(gen_efficientnet),
     "efficientnet_b0_g8_gn": _row(gen_efficientnet, group_size=8, norm_layer=_GN8),
-    "efficientnet_b0_g16_evos": _row(gen_efficientnet, group_size=16),
+    "efficientnet_b0_g16_evos": _row(gen_efficientnet, group_size=16, channel_divisor=16),
     "efficientnet_b0_gn": _row(gen_efficientnet, norm_layer=_GN8),
     "efficientnet_b1": _row(gen_efficientnet, depth_multiplier=1.1),
     "efficientnet_b2": _row(gen_efficientnet, channel_multiplier=1.1, depth_multiplier=1.2),
@@ -1037,9 +1038,19 @@ def create_mbconv_model(model_cls: type, variant: str, pretrained: bool, model_k
     return build_model_with_cfg(model_cls, variant, pretrained, **model_kwargs)
 
 
+def drop_connect_alias(kwargs: Dict[str, Any]) -> Dict[str, Any]:
+    """``drop_connect_rate`` is the TensorFlow EfficientNet name of ``drop_path_rate``; accept both."""
+    if "drop_connect_rate" in kwargs:
+        rate = kwargs.pop("drop_connect_rate")
+        if kwargs.get("drop_path_rate") not in (None, rate):
+            raise ValueError("give drop_path_rate or its older name drop_connect_rate, not both")
+        kwargs["drop_path_rate"] = rate
+    return kwargs
+
+
 def _create_efficientnet(variant: str, pretrained: bool = False, gen: Callable[..., Dict[str, Any]] = gen_efficientnet,
                          **kwargs: Any) -> nn.Module:
-    return create_mbconv_model(EfficientNet, variant, pretrained, gen(**kwargs))
+    return create_mbconv_model(EfficientNet, variant, pretrained, gen(**drop_connect_alias(kwargs)))
 
 
 register_variants(EFFICIENTNETS, _create_efficientnet, globals())
