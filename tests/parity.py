@@ -46,6 +46,16 @@ FAST_TIER: Dict[str, List[str]] = {
     "sknet": ["skresnet18", "skresnext50_32x4d"],
     "resnetv2": ["resnetv2_18", "resnetv2_18d", "resnetv2_50x1_bit", "resnetv2_50d_evos", "resnetv2_50d_frn"],
     "regnet": ["regnetx_002", "regnety_002", "regnetx_004_tv", "regnetz_005", "regnetv_040", "regnety_040_sgn"],
+    "efficientnet": [
+        "test_efficientnet", "test_efficientnet_gn", "test_efficientnet_ln", "test_efficientnet_evos", "tf_mixnet_s",
+        "efficientnet_cc_b0_4e", "efficientnet_blur_b0", "mobilenetv2_035", "mobilenet_edgetpu_v2_xs",
+        "mobilenetv1_100h",
+    ],
+    "mobilenetv3": [
+        "mobilenetv3_small_050", "tf_mobilenetv3_small_minimal_100", "lcnet_035", "mobilenetv4_conv_small_035",
+        "mobilenetv4_hybrid_medium_075", "mobilenetv4_conv_aa_medium",
+    ],
+    "hardcorenas": ["hardcorenas_a"],
 }
 
 

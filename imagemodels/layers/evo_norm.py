@@ -1,7 +1,7 @@
-"""EvoNorm-S0: a normalisation-activation layer found by search, ``x * sigmoid(v * x) / group_std(x)``
-then a per-channel affine; no batch statistics.
+"""EvoNorm-S0: a batch-independent norm+activation layer found by architecture search.
 
-Liu et al., "Evolving Normalization-Activation Layers", 2020 (arXiv:2004.02967).
+Liu et al., "Evolving Normalization-Activation Layers", 2020 (arXiv:2004.02967). Only the S0 form
+is here: ``x * sigmoid(v * x) / group_std(x) * weight + bias``.
 """
 from __future__ import annotations
 
@@ -10,21 +10,15 @@ from typing import Any, Optional
 import torch
 from torch import nn
 
-__all__ = ["EvoNorm2dS0", "group_std"]
-
-
-def group_std(x: torch.Tensor, groups: int = 32, eps: float = 1e-5) -> torch.Tensor:
-    """Standard deviation over each group of channels and all positions, broadcast back to ``x``'s shape
-    (computed in float32 for stability under mixed precision)."""
-    batch, chs, height, width = x.shape
-    grouped = x.reshape(batch, groups, chs // groups, height, width)
-    std = grouped.float().var(dim=(2, 3, 4), unbiased=False, keepdim=True).add(eps).sqrt().to(x.dtype)
-    return std.expand(grouped.shape).reshape(batch, chs, height, width)
+__all__ = ["EvoNorm2dS0"]
 
 
 class EvoNorm2dS0(nn.Module):
-    """EvoNorm-S0 over NCHW; ``group_size`` (channels per group) overrides ``groups``. Without
-    ``apply_act`` it is only the affine."""
+    """Takes the fused norm+act keywords (``act_layer`` ...) and ignores them: the nonlinearity is built in.
+
+    ``group_size`` (channels per group) wins over ``groups``; ``apply_act=False`` leaves the plain
+    group-std normalisation.
+    """
 
     def __init__(
         self,
@@ -38,21 +32,26 @@ class EvoNorm2dS0(nn.Module):
         **_: Any,
     ):
         super().__init__()
-        dd = dict(device=device, dtype=dtype)
         self.apply_act = apply_act
         if group_size:
             if num_features % group_size:
-                raise ValueError(f"num_features {num_features} is not divisible by group_size {group_size}")
+                raise ValueError(f"group_size {group_size} must divide the {num_features} channels")
             groups = num_features // group_size
         self.groups = groups
         self.eps = eps
+        dd = dict(device=device, dtype=dtype)
         self.weight = nn.Parameter(torch.ones(num_features, **dd))
         self.bias = nn.Parameter(torch.zeros(num_features, **dd))
         self.v = nn.Parameter(torch.ones(num_features, **dd)) if apply_act else None
 
+    def _group_std(self, x: torch.Tensor) -> torch.Tensor:
+        b, c, h, w = x.shape
+        var = x.float().reshape(b, self.groups, c // self.groups, h, w).var(dim=(2, 3, 4), unbiased=False, keepdim=True)
+        std = var.add(self.eps).sqrt().to(x.dtype)
+        return std.expand(b, self.groups, c // self.groups, 1, 1).reshape(b, c, 1, 1)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shape = (1, -1, 1, 1)
         if self.v is not None:
-            v = self.v.view(shape).to(x.dtype)
-            x = x * (x * v).sigmoid() / group_std(x, self.groups, self.eps)
-        return x * self.weight.view(shape).to(x.dtype) + self.bias.view(shape).to(x.dtype)
+            x = x * torch.sigmoid(self.v.view(shape) * x) / self._group_std(x)
+        return x * self.weight.view(shape) + self.bias.view(shape)
