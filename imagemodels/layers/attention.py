@@ -34,9 +34,7 @@ _USE_FUSED_ATTN = _env_level()
 
 def use_fused_attn(experimental: bool = False) -> bool:
     """Whether a layer built now should call ``F.scaled_dot_product_attention``."""
-    from imagemodels.models._layer_config import is_exportable  # switch module only, no model import
-
-    if not _HAS_FUSED_ATTN or is_exportable():
+    if not _HAS_FUSED_ATTN:
         return False
     return _USE_FUSED_ATTN > 1 if experimental else _USE_FUSED_ATTN > 0
 
