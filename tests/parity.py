@@ -56,6 +56,12 @@ FAST_TIER: Dict[str, List[str]] = {
         "mobilenetv4_hybrid_medium_075", "mobilenetv4_conv_aa_medium",
     ],
     "hardcorenas": ["hardcorenas_a"],
+    "vision_transformer": [
+        "test_vit", "test_vit2", "test_vit3", "test_vit4", "vit_xsmall_patch16_clip_224", "vit_pwee_patch16_reg1_gap_256",
+        "vit_dwee_patch16_reg1_gap_256", "vit_dpwee_patch16_reg1_gap_256", "vit_small_patch16_18x2_224",
+        "vit_base_patch16_rpn_224",
+    ],
+    "deit": ["deit_tiny_patch16_224", "deit_tiny_distilled_patch16_224", "deit3_small_patch16_224"],
 }
 
 
@@ -113,9 +119,25 @@ def randomise_norm_stats(state_dict: Dict[str, torch.Tensor], seed: int = 0) -> 
     return out
 
 
+# Reference modules whose models fix their token grid at construction (learned position embeddings,
+# fixed_input_size weights): the fast tier builds both models with img_size=FAST_SIZE, so they are
+# compared at the fast size too. Other families (ResNets) are built and fed exactly as before.
+BUILD_AT_FAST_SIZE = {"vision_transformer", "deit", "vision_transformer_hybrid", "vision_transformer_relpos",
+                      "beit", "eva"}
+
+
+def build_kwargs_for(name: str, fast: bool) -> Dict[str, int]:
+    """Extra constructor arguments for both models (the same for ours and the reference's)."""
+    if fast and imagemodels.models.is_model_in_modules(name.split(".")[0], BUILD_AT_FAST_SIZE):
+        return dict(img_size=FAST_SIZE)
+    return {}
+
+
 def input_size_for(name: str, fast: bool) -> Tuple[int, int, int]:
     cfg = imagemodels.get_pretrained_cfg(name)
     size = tuple(cfg.input_size)
+    if fast and build_kwargs_for(name, fast):
+        return (size[0], FAST_SIZE, FAST_SIZE)
     if fast and not cfg.fixed_input_size:
         fast_size = FAST_SIZE
         for module, min_size in MIN_FAST_SIZE.items():
@@ -167,8 +189,9 @@ def check_parity(name: str, fast: bool = True, batch: int = 2, seed: int = 0) ->
         return check_meta(name)
     timm = reference()
     torch.manual_seed(seed)
-    ref = timm.create_model(name).eval()
-    ours = imagemodels.create_model(name).eval()
+    kwargs = build_kwargs_for(name, fast)
+    ref = timm.create_model(name, **kwargs).eval()
+    ours = imagemodels.create_model(name, **kwargs).eval()
 
     ref_params = sum(p.numel() for p in ref.parameters())
     our_params = sum(p.numel() for p in ours.parameters())
@@ -191,8 +214,8 @@ def check_parity(name: str, fast: bool = True, batch: int = 2, seed: int = 0) ->
                                              _max_diff(our_maps, ref_maps, f"{name} intermediates"))
     del ref, ours
 
-    ref_f = timm.create_model(name, features_only=True).eval()
-    our_f = imagemodels.create_model(name, features_only=True).eval()
+    ref_f = timm.create_model(name, features_only=True, **kwargs).eval()
+    our_f = imagemodels.create_model(name, features_only=True, **kwargs).eval()
     if list(our_f.feature_info.channels()) != list(ref_f.feature_info.channels()):
         raise AssertionError(f"{name}: feature channels {our_f.feature_info.channels()} vs reference {ref_f.feature_info.channels()}")
     if list(our_f.feature_info.reduction()) != list(ref_f.feature_info.reduction()):
