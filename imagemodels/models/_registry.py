@@ -204,9 +204,10 @@ def list_models(
 
     if include_tags:
         names = {full for arch in names for full in index.with_tags[arch]}
-        # a filter with no tag part matches architectures: 'resnet50' means every 'resnet50.<tag>'
-        include_filters = [f if "." in f else f + ".*" for f in include_filters]
-        exclude = [f if "." in f else f + ".*" for f in exclude]
+        # a filter with no tag part also matches architectures: 'resnet50' means every 'resnet50.<tag>',
+        # while '*_in22k*' still matches 'convnext_base.fb_in22k' as written
+        include_filters = [g for f in include_filters for g in ((f,) if "." in f else (f, f + ".*"))]
+        exclude = [g for f in exclude for g in ((f,) if "." in f else (f, f + ".*"))]
 
     if include_filters:
         matched: Set[str] = set()
