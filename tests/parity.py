@@ -32,6 +32,10 @@ FAST_TIER: Dict[str, List[str]] = {
         "resnet50_gn", "resnetaa34d", "resnetblur18", "seresnet18", "ecaresnet26t", "ecaresnetlight",
         "ecaresnet50d_pruned", "resnext50_32x4d", "seresnext26d_32x4d", "resnetrs50", "test_resnet",
     ],
+    "convnext": [
+        "convnext_zepto_rms_ols", "convnext_atto_ols", "convnext_atto_rms", "convnextv2_atto", "test_convnext",
+        "test_convnext3",
+    ],
 }
 
 
