@@ -36,6 +36,7 @@ FAST_TIER: Dict[str, List[str]] = {
         "convnext_zepto_rms_ols", "convnext_atto_ols", "convnext_atto_rms", "convnextv2_atto", "test_convnext",
         "test_convnext3",
     ],
+    "convmixer": ["convmixer_768_32"],
 }
 
 

@@ -6,6 +6,9 @@ classes to their module, for ``imagemodels.models.ResNet``.
 """
 
 MODELS = {
+    'convmixer_768_32': ('convmixer', ('in1k',), ('in1k',)),
+    'convmixer_1024_20_ks9_p14': ('convmixer', ('in1k',), ('in1k',)),
+    'convmixer_1536_20': ('convmixer', ('in1k',), ('in1k',)),
     'convnext_atto': ('convnext', ('d2_in1k',), ('d2_in1k',)),
     'convnext_atto_ols': ('convnext', ('a2_in1k',), ('a2_in1k',)),
     'convnext_atto_rms': ('convnext', ('untrained',), ()),
@@ -123,9 +126,11 @@ MODELS = {
 CLASSES = {
     'BasicBlock': 'resnet',
     'Bottleneck': 'resnet',
+    'ConvMixer': 'convmixer',
     'ConvNeXt': 'convnext',
     'ConvNeXtBlock': 'convnext',
     'ConvNeXtStage': 'convnext',
     'Downsample': 'convnext',
     'ResNet': 'resnet',
+    'Residual': 'convmixer',
 }
