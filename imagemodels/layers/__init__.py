@@ -31,6 +31,13 @@ from .padding import get_padding, get_padding_value, get_same_padding, is_static
 from .pool2d_same import AvgPool2dSame, avg_pool2d_same
 from .squeeze_excite import EffectiveSEModule, SEModule, SqueezeExcite
 from .weight_init import trunc_normal_
+from .attention import Attention, set_fused_attn, use_fused_attn
+from .attention_pool import AttentionPoolLatent
+from .format import Format, FormatT, get_channel_dim, get_spatial_dim, nchw_to, nhwc_to
+from .layer_scale import LayerScale, LayerScale2d
+from .patch_dropout import PatchDropout
+from .patch_embed import PatchEmbed, resample_patch_embed
+from .pos_embed import resample_abs_pos_embed, resample_abs_pos_embed_nhwc
 
 __all__ = [
     "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
@@ -54,4 +61,11 @@ __all__ = [
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
     "trunc_normal_",
     "GlobalResponseNorm", "GlobalResponseNormMlp", "NormMlpClassifierHead", "RmsNorm2d", "SimpleNorm", "SimpleNorm2d",
+    "Attention", "set_fused_attn", "use_fused_attn",
+    "AttentionPoolLatent",
+    "Format", "FormatT", "get_channel_dim", "get_spatial_dim", "nchw_to", "nhwc_to",
+    "LayerScale", "LayerScale2d",
+    "PatchDropout",
+    "PatchEmbed", "resample_patch_embed",
+    "resample_abs_pos_embed", "resample_abs_pos_embed_nhwc",
 ]
