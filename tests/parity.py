@@ -62,6 +62,11 @@ FAST_TIER: Dict[str, List[str]] = {
         "vit_base_patch16_rpn_224",
     ],
     "deit": ["deit_tiny_patch16_224", "deit_tiny_distilled_patch16_224", "deit3_small_patch16_224"],
+    "convnext": [
+        "convnext_zepto_rms_ols", "convnext_atto_ols", "convnext_atto_rms", "convnextv2_atto", "test_convnext",
+        "test_convnext3",
+    ],
+    "convmixer": ["convmixer_768_32"],
 }
 
 

@@ -13,6 +13,7 @@ from .classifier import ClassifierHead, create_classifier
 from .create_act import create_act_layer, get_act_layer
 from .create_attn import create_attn, get_attn
 from .drop import DropBlock2d, DropPath, drop_block_2d, drop_path
+from .grn import GlobalResponseNorm, GlobalResponseNormMlp
 from .eca import CecaModule, CircularEfficientChannelAttn, EcaModule, EfficientChannelAttn
 from .helpers import factory_kwargs, make_divisible, to_1tuple, to_2tuple, to_3tuple, to_4tuple, to_ntuple
 from .conv2d_same import Conv2dSame, conv2d_same, create_conv2d_pad
@@ -20,6 +21,8 @@ from .conv_bn_act import ConvBnAct, ConvNormAct, ConvNormActAa
 from .create_conv2d import create_conv2d
 from .mlp import ConvMlp, GatedMlp, GluMlp, Mlp, SwiGLU
 from .norm import GroupNorm, GroupNorm1, LayerNorm, LayerNorm2d, RmsNorm, get_norm_layer
+from .norm_mlp_head import NormMlpClassifierHead
+from .norm_rms import RmsNorm2d, SimpleNorm, SimpleNorm2d
 from .norm_act import (
     BatchNormAct2d, GroupNorm1Act, GroupNormAct, LayerNormAct, LayerNormAct2d, create_norm_act_layer,
     get_norm_act_layer,
@@ -68,6 +71,7 @@ __all__ = [
     "EvoNorm2dS0", "FilterResponseNormTlu2d",
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
     "trunc_normal_",
+    "GlobalResponseNorm", "GlobalResponseNormMlp", "NormMlpClassifierHead", "RmsNorm2d", "SimpleNorm", "SimpleNorm2d",
     "Attention", "set_fused_attn", "use_fused_attn",
     "AttentionPoolLatent",
     "Format", "FormatT", "get_channel_dim", "get_spatial_dim", "nchw_to", "nhwc_to",
