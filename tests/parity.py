@@ -93,7 +93,6 @@ def meta_param_count(name: str) -> int:
 
 def fast_names() -> List[str]:
     """The fast tier: FAST_TIER rows, plus the smallest variant of every other shared module."""
-    timm = reference()
     ours = set(shared_names())
     picked: List[str] = []
     for module in imagemodels.list_modules():
@@ -247,7 +246,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     names = args.names or (list(shared_names()) if args.full else fast_names())
     failed = 0
-    print(f"| model | params | worst max abs diff |\n|---|---:|---:|")
+    print("| model | params | worst max abs diff |\n|---|---:|---:|")
     for name in names:
         try:
             report = check_parity(name, fast=not args.full, batch=1 if args.full else 2)
