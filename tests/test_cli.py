@@ -15,7 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
 
-# imports tiny_family (which registers tinynet, tinynet_wide), then runs the CLI on the arguments
+# imports tiny_family (which registers toynet, toynet_wide), then runs the CLI on the arguments
 _WITH_TINY = "import sys, tiny_family; from imagemodels.cli.main import main; sys.exit(main(sys.argv[1:]))"
 
 
@@ -39,15 +39,15 @@ def assert_one_line_error(result, exit_code, *fragments):
 # --- list --------------------------------------------------------------------------------------
 
 def test_list_prints_matching_names_one_per_line():
-    result = run(["list", "tiny"], tiny=True)
+    result = run(["list", "toy"], tiny=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["tinynet", "tinynet_wide"]
-    assert run(["list", "tinynet_w*"], tiny=True).stdout.splitlines() == ["tinynet_wide"]
+    assert result.stdout.splitlines() == ["toynet", "toynet_wide"]
+    assert run(["list", "toynet_w*"], tiny=True).stdout.splitlines() == ["toynet_wide"]
 
 
 def test_list_pretrained_shows_tags_with_weights_only():
-    result = run(["list", "tiny", "--pretrained"], tiny=True)
-    assert result.stdout.splitlines() == ["tinynet.fake_in1k"]
+    result = run(["list", "toy", "--pretrained"], tiny=True)
+    assert result.stdout.splitlines() == ["toynet.fake_in1k"]
 
 
 def test_list_with_no_match_prints_nothing_and_says_why():
@@ -71,7 +71,7 @@ def test_list_unknown_module_is_bad_input():
 # --- info --------------------------------------------------------------------------------------
 
 def test_info_unknown_name_exits_2_with_close_matches():
-    assert_one_line_error(run(["info", "tinynett"], tiny=True), 2, "unknown model 'tinynett'", "did you mean: tinynet")
+    assert_one_line_error(run(["info", "toynett"], tiny=True), 2, "unknown model 'toynett'", "did you mean: toynet")
 
 
 def test_info_unknown_name_without_any_close_match():
@@ -79,14 +79,14 @@ def test_info_unknown_name_without_any_close_match():
 
 
 def test_info_unknown_tag_lists_the_tags():
-    assert_one_line_error(run(["info", "tinynet.nope"], tiny=True), 2, "tinynet.fake_in1k, tinynet.untrained")
+    assert_one_line_error(run(["info", "toynet.nope"], tiny=True), 2, "toynet.fake_in1k, toynet.untrained")
 
 
 def test_info_json_counts_params_and_macs():
-    result = run(["info", "tinynet", "--json"], tiny=True)
+    result = run(["info", "toynet", "--json"], tiny=True)
     assert result.returncode == 0, result.stderr
     info = json.loads(result.stdout)
-    assert info["name"] == "tinynet.fake_in1k" and info["default_tag"] == "tinynet.fake_in1k"
+    assert info["name"] == "toynet.fake_in1k" and info["default_tag"] == "toynet.fake_in1k"
     assert info["class"] == "TinyNet"
     # convs: Cout*Cin*3*3 weights + Cout biases; fc: 32*1000 + 1000
     assert info["params"] == (8 * 3 * 9 + 8) + (16 * 8 * 9 + 16) + (32 * 16 * 9 + 32) + (32 * 1000 + 1000)
@@ -95,16 +95,16 @@ def test_info_json_counts_params_and_macs():
     assert info["macs_input_size"] == [3, 224, 224]
     assert info["preprocessing"]["crop_pct"] == 0.9 and info["preprocessing"]["interpolation"] == "bilinear"
     tags = {t["name"]: t for t in info["tags"]}
-    assert tags["tinynet.fake_in1k"]["top1"] == 12.5 and tags["tinynet.fake_in1k"]["has_weights"]
-    assert tags["tinynet.untrained"]["top1"] is None and not tags["tinynet.untrained"]["has_weights"]
+    assert tags["toynet.fake_in1k"]["top1"] == 12.5 and tags["toynet.fake_in1k"]["has_weights"]
+    assert tags["toynet.untrained"]["top1"] is None and not tags["toynet.untrained"]["has_weights"]
     assert [(f["num_chs"], f["reduction"], f["module"]) for f in info["features"]] == [(8, 2, "stem"), (16, 4, "layer1"), (32, 8, "layer2")]
 
 
 def test_info_text_uses_the_tag_asked_for():
-    result = run(["info", "tinynet.untrained"], tiny=True)
+    result = run(["info", "toynet.untrained"], tiny=True)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("tinynet.untrained")
+    assert out.startswith("toynet.untrained")
     assert "at 3x64x64" in out  # MACs at that tag's input size
     assert "top-1 12.50" in out and "no weights" in out
     assert "layer2" in out
@@ -113,7 +113,7 @@ def test_info_text_uses_the_tag_asked_for():
 # --- demo --------------------------------------------------------------------------------------
 
 def test_demo_runs_end_to_end_and_says_weights_are_random():
-    result = run(["demo", "--model", "tinynet_wide", "--topk", "3"], tiny=True)
+    result = run(["demo", "--model", "toynet_wide", "--topk", "3"], tiny=True)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "RANDOM" in out
@@ -128,7 +128,7 @@ def test_demo_names_imagenet_classes(tmp_path):
 
     image = tmp_path / "grey.png"
     Image.new("RGB", (40, 30), (128, 128, 128)).save(image)
-    result = run(["demo", "--model", "tinynet", "--image", str(image)], tiny=True)
+    result = run(["demo", "--model", "toynet", "--image", str(image)], tiny=True)
     assert result.returncode == 0, result.stderr
     assert "grey.png  40x30 -> tensor (1, 3, 224, 224)" in result.stdout
     top = result.stdout.split("top-5 classes")[1].split("feature maps")[0].strip().splitlines()[1:]
@@ -138,33 +138,33 @@ def test_demo_names_imagenet_classes(tmp_path):
 def test_demo_pretrained_loads_local_weights_and_says_so(tmp_path):
     make = (
         "import sys, tiny_family, imagemodels; from safetensors.torch import save_file; "
-        "save_file(imagemodels.create_model('tinynet').state_dict(), sys.argv[1])"
+        "save_file(imagemodels.create_model('toynet').state_dict(), sys.argv[1])"
     )
-    assert run([str(tmp_path / "tinynet.fake_in1k.safetensors")], code=make).returncode == 0
-    result = run(["demo", "--model", "tinynet", "--pretrained"], tiny=True, IMAGEMODELS_WEIGHTS_DIR=str(tmp_path))
+    assert run([str(tmp_path / "toynet.fake_in1k.safetensors")], code=make).returncode == 0
+    result = run(["demo", "--model", "toynet", "--pretrained"], tiny=True, IMAGEMODELS_WEIGHTS_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "weights  pretrained (tinynet.fake_in1k)" in result.stdout and "RANDOM" not in result.stdout
+    assert "weights  pretrained (toynet.fake_in1k)" in result.stdout and "RANDOM" not in result.stdout
 
 
 def test_demo_pretrained_without_weights_fails_in_one_line():
-    result = run(["demo", "--model", "tinynet.untrained", "--pretrained"], tiny=True)
+    result = run(["demo", "--model", "toynet.untrained", "--pretrained"], tiny=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-    assert "could not load pretrained weights for 'tinynet.untrained'" in result.stderr
+    assert "could not load pretrained weights for 'toynet.untrained'" in result.stderr
 
 
 def test_demo_missing_image_is_a_clear_error(tmp_path):
     missing = tmp_path / "nope.jpg"
-    assert_one_line_error(run(["demo", "--model", "tinynet", "--image", str(missing)], tiny=True), 2, f"image not found: {missing}")
+    assert_one_line_error(run(["demo", "--model", "toynet", "--image", str(missing)], tiny=True), 2, f"image not found: {missing}")
 
 
 def test_demo_unreadable_image_is_a_clear_error(tmp_path):
     bad = tmp_path / "notes.jpg"
     bad.write_text("not a picture")
-    assert_one_line_error(run(["demo", "--model", "tinynet", "--image", str(bad)], tiny=True), 2, "cannot read", "as an image")
+    assert_one_line_error(run(["demo", "--model", "toynet", "--image", str(bad)], tiny=True), 2, "cannot read", "as an image")
 
 
 def test_demo_unknown_model_exits_2():
-    assert_one_line_error(run(["demo", "--model", "tinynett"], tiny=True), 2, "did you mean: tinynet")
+    assert_one_line_error(run(["demo", "--model", "toynett"], tiny=True), 2, "did you mean: toynet")
 
 
 def test_demo_default_model_once_it_exists():

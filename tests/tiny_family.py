@@ -1,4 +1,4 @@
-"""A throwaway model family for CLI tests: registers ``tinynet`` and ``tinynet_wide`` on import.
+"""A throwaway model family for CLI tests: registers ``toynet`` and ``toynet_wide`` on import.
 
 It lives outside ``imagemodels.models`` so it never enters the manifest; tests import it (in
 process, or with ``-c "import tiny_family"`` in a subprocess) to have models before any real family
@@ -33,9 +33,9 @@ class TinyNet(nn.Module):
 
 
 default_cfgs = generate_default_cfgs({
-    "tinynet.fake_in1k": dict(hf_hub_id="imagemodels-test/does-not-exist", top1=12.5, crop_pct=0.9, interpolation="bilinear"),
-    "tinynet.untrained": dict(input_size=(3, 64, 64)),
-    "tinynet_wide": dict(input_size=(3, 96, 96), num_classes=10, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)),
+    "toynet.fake_in1k": dict(hf_hub_id="imagemodels-test/does-not-exist", top1=12.5, crop_pct=0.9, interpolation="bilinear"),
+    "toynet.untrained": dict(input_size=(3, 64, 64)),
+    "toynet_wide": dict(input_size=(3, 96, 96), num_classes=10, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)),
 })
 
 
@@ -44,10 +44,10 @@ def _create(variant, pretrained=False, **kwargs):
 
 
 @register_model
-def tinynet(pretrained=False, **kwargs):
-    return _create("tinynet", pretrained, **kwargs)
+def toynet(pretrained=False, **kwargs):
+    return _create("toynet", pretrained, **kwargs)
 
 
 @register_model
-def tinynet_wide(pretrained=False, **kwargs):
-    return _create("tinynet_wide", pretrained, width=16, **kwargs)
+def toynet_wide(pretrained=False, **kwargs):
+    return _create("toynet_wide", pretrained, width=16, **kwargs)
