@@ -32,6 +32,9 @@ FAST_TIER: Dict[str, List[str]] = {
         "resnet50_gn", "resnetaa34d", "resnetblur18", "seresnet18", "ecaresnet26t", "ecaresnetlight",
         "ecaresnet50d_pruned", "resnext50_32x4d", "seresnext26d_32x4d", "resnetrs50", "test_resnet",
     ],
+    "senet": ["legacy_seresnet18", "legacy_seresnet50", "legacy_seresnext26_32x4d"],
+    "rexnet": ["rexnet_100", "rexnetr_100"],
+    "vovnet": ["ese_vovnet19b_slim_dw", "ese_vovnet19b_slim", "vovnet39a", "eca_vovnet39b", "ese_vovnet39b_evos"],
 }
 
 

@@ -13,6 +13,8 @@ from .classifier import ClassifierHead, create_classifier
 from .create_act import create_act_layer, get_act_layer
 from .create_attn import create_attn, get_attn
 from .drop import DropBlock2d, DropPath, drop_block_2d, drop_path
+from .evo_norm import EvoNorm2dS0
+from .separable_conv import SeparableConvNormAct
 from .eca import CecaModule, CircularEfficientChannelAttn, EcaModule, EfficientChannelAttn
 from .helpers import factory_kwargs, make_divisible, to_1tuple, to_2tuple, to_3tuple, to_4tuple, to_ntuple
 from .conv2d_same import Conv2dSame, conv2d_same, create_conv2d_pad
@@ -50,4 +52,5 @@ __all__ = [
     "AvgPool2dSame", "avg_pool2d_same",
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
     "trunc_normal_",
+    "EvoNorm2dS0", "SeparableConvNormAct",
 ]

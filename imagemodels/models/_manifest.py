@@ -6,6 +6,7 @@ classes to their module, for ``imagemodels.models.ResNet``.
 """
 
 MODELS = {
+    'eca_vovnet39b': ('vovnet', ('untrained',), ()),
     'ecaresnet26t': ('resnet', ('ra2_in1k',), ('ra2_in1k',)),
     'ecaresnet50d': ('resnet', ('miil_in1k',), ('miil_in1k',)),
     'ecaresnet50d_pruned': ('resnet', ('miil_in1k',), ('miil_in1k',)),
@@ -17,6 +18,13 @@ MODELS = {
     'ecaresnetlight': ('resnet', ('miil_in1k',), ('miil_in1k',)),
     'ecaresnext26t_32x4d': ('resnet', ('untrained',), ()),
     'ecaresnext50t_32x4d': ('resnet', ('untrained',), ()),
+    'ese_vovnet19b_dw': ('vovnet', ('ra_in1k',), ('ra_in1k',)),
+    'ese_vovnet19b_slim': ('vovnet', ('untrained',), ()),
+    'ese_vovnet19b_slim_dw': ('vovnet', ('untrained',), ()),
+    'ese_vovnet39b': ('vovnet', ('ra_in1k',), ('ra_in1k',)),
+    'ese_vovnet39b_evos': ('vovnet', ('untrained',), ()),
+    'ese_vovnet57b': ('vovnet', ('ra4_e3600_r256_in1k',), ('ra4_e3600_r256_in1k',)),
+    'ese_vovnet99b': ('vovnet', ('untrained',), ()),
     'legacy_senet154': ('senet', ('in1k',), ('in1k',)),
     'legacy_seresnet18': ('senet', ('in1k',), ('in1k',)),
     'legacy_seresnet34': ('senet', ('in1k',), ('in1k',)),
@@ -104,6 +112,8 @@ MODELS = {
     'seresnextaa101d_32x8d': ('resnet', ('sw_in12k_ft_in1k_288', 'sw_in12k_ft_in1k', 'sw_in12k', 'ah_in1k'), ('sw_in12k_ft_in1k_288', 'sw_in12k_ft_in1k', 'sw_in12k', 'ah_in1k')),
     'seresnextaa201d_32x8d': ('resnet', ('sw_in12k_ft_in1k_384', 'sw_in12k'), ('sw_in12k_ft_in1k_384', 'sw_in12k')),
     'test_resnet': ('resnet', ('r160_in1k',), ('r160_in1k',)),
+    'vovnet39a': ('vovnet', ('untrained',), ()),
+    'vovnet57a': ('vovnet', ('untrained',), ()),
     'wide_resnet50_2': ('resnet', ('racm_in1k', 'tv_in1k', 'tv2_in1k'), ('racm_in1k', 'tv_in1k', 'tv2_in1k')),
     'wide_resnet101_2': ('resnet', ('tv_in1k', 'tv2_in1k'), ('tv_in1k', 'tv2_in1k')),
 }
@@ -112,6 +122,8 @@ CLASSES = {
     'BasicBlock': 'resnet',
     'Bottleneck': 'resnet',
     'LinearBottleneck': 'rexnet',
+    'OsaBlock': 'vovnet',
+    'OsaStage': 'vovnet',
     'ResNet': 'resnet',
     'RexNet': 'rexnet',
     'SEBottleneck': 'senet',
@@ -119,4 +131,5 @@ CLASSES = {
     'SEResNeXtBottleneck': 'senet',
     'SEResNetBlock': 'senet',
     'SEResNetBottleneck': 'senet',
+    'VovNet': 'vovnet',
 }
