@@ -6,6 +6,18 @@ classes to their module, for ``imagemodels.models.ResNet``.
 """
 
 MODELS = {
+    'dla34': ('dla', ('in1k',), ('in1k',)),
+    'dla46_c': ('dla', ('in1k',), ('in1k',)),
+    'dla46x_c': ('dla', ('in1k',), ('in1k',)),
+    'dla60': ('dla', ('in1k',), ('in1k',)),
+    'dla60_res2net': ('dla', ('in1k',), ('in1k',)),
+    'dla60_res2next': ('dla', ('in1k',), ('in1k',)),
+    'dla60x': ('dla', ('in1k',), ('in1k',)),
+    'dla60x_c': ('dla', ('in1k',), ('in1k',)),
+    'dla102': ('dla', ('in1k',), ('in1k',)),
+    'dla102x': ('dla', ('in1k',), ('in1k',)),
+    'dla102x2': ('dla', ('in1k',), ('in1k',)),
+    'dla169': ('dla', ('in1k',), ('in1k',)),
     'eca_vovnet39b': ('vovnet', ('untrained',), ()),
     'ecaresnet26t': ('resnet', ('ra2_in1k',), ('ra2_in1k',)),
     'ecaresnet50d': ('resnet', ('miil_in1k',), ('miil_in1k',)),
@@ -121,6 +133,12 @@ MODELS = {
 CLASSES = {
     'BasicBlock': 'resnet',
     'Bottleneck': 'resnet',
+    'DLA': 'dla',
+    'DlaBasic': 'dla',
+    'DlaBottle2neck': 'dla',
+    'DlaBottleneck': 'dla',
+    'DlaRoot': 'dla',
+    'DlaTree': 'dla',
     'LinearBottleneck': 'rexnet',
     'OsaBlock': 'vovnet',
     'OsaStage': 'vovnet',
