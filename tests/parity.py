@@ -67,6 +67,10 @@ FAST_TIER: Dict[str, List[str]] = {
         "test_convnext3",
     ],
     "convmixer": ["convmixer_768_32"],
+    "senet": ["legacy_seresnet18", "legacy_seresnet50", "legacy_seresnext26_32x4d"],
+    "rexnet": ["rexnet_100", "rexnetr_100"],
+    "vovnet": ["ese_vovnet19b_slim_dw", "ese_vovnet19b_slim", "vovnet39a", "eca_vovnet39b", "ese_vovnet39b_evos"],
+    "dla": ["dla34", "dla46x_c", "dla60_res2next", "dla102"],
 }
 
 
