@@ -41,6 +41,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "inception_v4": ["inception_v4"],
     "inception_resnet_v2": ["inception_resnet_v2"],
     "xception": ["legacy_xception"],
+    "xception_aligned": ["xception41", "xception41p"],
 }
 
 

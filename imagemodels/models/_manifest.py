@@ -105,6 +105,11 @@ MODELS = {
     'vgg19_bn': ('vgg', ('tv_in1k',), ('tv_in1k',)),
     'wide_resnet50_2': ('resnet', ('racm_in1k', 'tv_in1k', 'tv2_in1k'), ('racm_in1k', 'tv_in1k', 'tv2_in1k')),
     'wide_resnet101_2': ('resnet', ('tv_in1k', 'tv2_in1k'), ('tv_in1k', 'tv2_in1k')),
+    'xception41': ('xception_aligned', ('tf_in1k',), ('tf_in1k',)),
+    'xception41p': ('xception_aligned', ('ra3_in1k',), ('ra3_in1k',)),
+    'xception65': ('xception_aligned', ('ra3_in1k', 'tf_in1k'), ('ra3_in1k', 'tf_in1k')),
+    'xception65p': ('xception_aligned', ('ra3_in1k',), ('ra3_in1k',)),
+    'xception71': ('xception_aligned', ('tf_in1k',), ('tf_in1k',)),
 }
 
 CLASSES = {
@@ -133,6 +138,8 @@ CLASSES = {
     'Mixed5b': 'inception_resnet_v2',
     'Mixed6a': 'inception_resnet_v2',
     'Mixed7a': 'inception_resnet_v2',
+    'PreSeparableConv2d': 'xception_aligned',
+    'PreXceptionModule': 'xception_aligned',
     'ReductionA': 'inception_v4',
     'ReductionB': 'inception_v4',
     'ResNet': 'resnet',
@@ -140,4 +147,6 @@ CLASSES = {
     'VGG': 'vgg',
     'VggConvMlp': 'vgg',
     'Xception': 'xception',
+    'XceptionAligned': 'xception_aligned',
+    'XceptionModule': 'xception_aligned',
 }
