@@ -583,6 +583,11 @@ MODELS = {
     'vovnet57a': ('vovnet', ('untrained',), ()),
     'wide_resnet50_2': ('resnet', ('racm_in1k', 'tv_in1k', 'tv2_in1k'), ('racm_in1k', 'tv_in1k', 'tv2_in1k')),
     'wide_resnet101_2': ('resnet', ('tv_in1k', 'tv2_in1k'), ('tv_in1k', 'tv2_in1k')),
+    'xception41': ('xception_aligned', ('tf_in1k',), ('tf_in1k',)),
+    'xception41p': ('xception_aligned', ('ra3_in1k',), ('ra3_in1k',)),
+    'xception65': ('xception_aligned', ('ra3_in1k', 'tf_in1k'), ('ra3_in1k', 'tf_in1k')),
+    'xception65p': ('xception_aligned', ('ra3_in1k',), ('ra3_in1k',)),
+    'xception71': ('xception_aligned', ('tf_in1k',), ('tf_in1k',)),
 }
 
 CLASSES = {
@@ -639,6 +644,8 @@ CLASSES = {
     'PreActBasic': 'resnetv2',
     'PreActBottleneck': 'resnetv2',
     'PreBottleneck': 'regnet',
+    'PreSeparableConv2d': 'xception_aligned',
+    'PreXceptionModule': 'xception_aligned',
     'QuickGELU': 'vision_transformer',
     'ReductionA': 'inception_v4',
     'ReductionB': 'inception_v4',
@@ -665,4 +672,6 @@ CLASSES = {
     'VisionTransformerDistilled': 'deit',
     'VovNet': 'vovnet',
     'Xception': 'xception',
+    'XceptionAligned': 'xception_aligned',
+    'XceptionModule': 'xception_aligned',
 }
