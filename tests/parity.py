@@ -38,6 +38,7 @@ FAST_TIER: Dict[str, List[str]] = {
         "vit_base_patch16_rpn_224",
     ],
     "deit": ["deit_tiny_patch16_224", "deit_tiny_distilled_patch16_224", "deit3_small_patch16_224"],
+    "beit": ["beit_base_patch16_224"],
 }
 
 

@@ -13,17 +13,23 @@ def test_rel_pos_index_matches_reference():
     assert torch.equal(ours.blocks[0].attn.relative_position_index, ref.blocks[0].attn.relative_position_index)
 
 
-def test_load_at_other_size_resamples_tables(tmp_path):
+@pytest.mark.parametrize("size", [128, 64])
+def test_load_at_other_size_resamples_tables_as_reference(tmp_path, size):
     torch.manual_seed(0)
     path = tmp_path / "beit.pth"
-    src = timm.create_model("beit_base_patch16_224", depth=2, img_size=96)
-    torch.save(src.state_dict(), path)
+    state = timm.create_model("beit_base_patch16_224", depth=1, img_size=96).state_dict()
+    key = "blocks.0.attn.relative_position_bias_table"
+    state[key] = torch.randn_like(state[key])
+    torch.save(state, path)
     overlay = dict(file=str(path))
-    ours = imagemodels.create_model("beit_base_patch16_224", depth=2, img_size=128, pretrained=True,
+    ours = imagemodels.create_model("beit_base_patch16_224", depth=1, img_size=size, pretrained=True,
                                     pretrained_cfg_overlay=overlay).eval()
-    table = ours.blocks[0].attn.relative_position_bias_table
-    assert table.shape == (15 * 15 + 3, 12)
-    # the class-token rows are carried over unchanged
-    torch.testing.assert_close(table[-3:], src.blocks[0].attn.relative_position_bias_table[-3:])
+    ref = timm.create_model("beit_base_patch16_224", depth=1, img_size=size, pretrained=True,
+                            pretrained_cfg_overlay=overlay).eval()
+    side = 2 * (size // 16) - 1
+    assert ours.blocks[0].attn.relative_position_bias_table.shape == (side * side + 3, 12)
+    x = torch.randn(1, 3, size, size)
     with torch.no_grad():
-        assert ours(torch.randn(1, 3, 128, 128)).shape == (1, 1000)
+        torch.testing.assert_close(ours.blocks[0].attn.relative_position_bias_table,
+                                   ref.blocks[0].attn.relative_position_bias_table, atol=1e-5, rtol=0)
+        torch.testing.assert_close(ours(x), ref(x), atol=1e-4, rtol=0)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Tuple
 
 import torch
-import torch.nn.functional as F
 
 __all__ = ["gen_relative_position_index", "resize_rel_pos_bias_table"]
 
@@ -32,11 +31,49 @@ def gen_relative_position_index(window_size: Tuple[int, int], class_token: bool 
     return full
 
 
+def _geometric_coords(src_size: int, dst_size: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    """BEiT's resampling grid: source offsets spaced as a geometric progression whose half-width matches
+    the destination's, so near offsets keep their resolution and far ones are stretched."""
+    half = src_size // 2
+
+    def progression_sum(ratio: float) -> float:
+        return (1.0 - ratio ** half) / (1.0 - ratio)
+
+    left, right = 1.01, 1.5
+    while right - left > 1e-6:
+        ratio = (left + right) / 2.0
+        if progression_sum(ratio) > dst_size // 2:
+            right = ratio
+        else:
+            left = ratio
+    dis, cur = [], 1.0
+    for i in range(half):
+        dis.append(cur)
+        cur += ratio ** (i + 1)
+    src = torch.tensor([-d for d in reversed(dis)] + [0.0] + dis, dtype=torch.float64)
+    t = dst_size // 2.0
+    dst = torch.arange(-t, t + 0.1, 1.0, dtype=torch.float64)
+    return src, dst
+
+
+def _linear_weights(src: torch.Tensor, dst: torch.Tensor) -> torch.Tensor:
+    """``(len(dst), len(src))`` matrix of piecewise-linear interpolation (extrapolating at the ends)."""
+    idx = torch.searchsorted(src, dst, right=False).clamp(1, len(src) - 1)
+    x0, x1 = src[idx - 1], src[idx]
+    w1 = (dst - x0) / (x1 - x0)
+    weights = torch.zeros(len(dst), len(src), dtype=torch.float64)
+    rows = torch.arange(len(dst))
+    weights[rows, idx - 1] = 1.0 - w1
+    weights[rows, idx] += w1
+    return weights
+
+
 def resize_rel_pos_bias_table(
     table: torch.Tensor, new_window_size: Tuple[int, int], new_bias_shape: Tuple[int, ...],
 ) -> torch.Tensor:
     """Resize a ``(num_offsets [+ extra], heads)`` table to another window: the offset grid
-    ``(2Wh-1, 2Ww-1)`` is interpolated bicubically per head; extra (class-token) rows are kept."""
+    ``(2Wh-1, 2Ww-1)`` is resampled per head on BEiT's geometric grid with (bi)linear interpolation;
+    extra (class-token) rows are kept."""
     new_rows = new_bias_shape[0]
     new_grid = (2 * new_window_size[0] - 1, 2 * new_window_size[1] - 1)
     num_extra = new_rows - new_grid[0] * new_grid[1]
@@ -48,8 +85,10 @@ def resize_rel_pos_bias_table(
         return table
     grid, extra = table[:old_rows], table[old_rows:]
     heads = table.shape[1]
-    dtype = table.dtype
-    grid = grid.float().reshape(1, old_side, old_side, heads).permute(0, 3, 1, 2)
-    grid = F.interpolate(grid, size=new_grid, mode="bicubic", align_corners=False)
-    grid = grid.permute(0, 2, 3, 1).reshape(-1, heads).to(dtype)
+    src_y, dst_y = _geometric_coords(old_side, new_grid[0])
+    src_x, dst_x = _geometric_coords(old_side, new_grid[1])
+    wy, wx = _linear_weights(src_y, dst_y), _linear_weights(src_x, dst_x)
+    z = grid.double().reshape(old_side, old_side, heads).permute(2, 0, 1)  # (heads, H, W)
+    z = wy @ z @ wx.T
+    grid = z.permute(1, 2, 0).reshape(-1, heads).to(table.dtype)
     return torch.cat([grid, extra], dim=0)
