@@ -72,6 +72,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "vovnet": ["ese_vovnet19b_slim_dw", "ese_vovnet19b_slim", "vovnet39a", "eca_vovnet39b", "ese_vovnet39b_evos"],
     "dla": ["dla34", "dla46x_c", "dla60_res2next", "dla102"],
     "xception_aligned": ["xception41", "xception41p"],
+    "beit": ["beit_base_patch16_224"],
 }
 
 

@@ -22,6 +22,13 @@ MODELS = {
     'beit3_giant_patch14_224': ('vision_transformer', ('untrained',), ()),
     'beit3_giant_patch14_336': ('vision_transformer', ('untrained',), ()),
     'beit3_large_patch16_224': ('vision_transformer', ('in22k_ft_in1k', 'indomain_in22k_ft_in1k', 'pt', 'indomain_pt'), ('in22k_ft_in1k', 'indomain_in22k_ft_in1k', 'pt', 'indomain_pt')),
+    'beit_base_patch16_224': ('beit', ('in22k_ft_in22k_in1k', 'in22k_ft_in22k'), ('in22k_ft_in22k_in1k', 'in22k_ft_in22k')),
+    'beit_base_patch16_384': ('beit', ('in22k_ft_in22k_in1k',), ('in22k_ft_in22k_in1k',)),
+    'beit_large_patch16_224': ('beit', ('in22k_ft_in22k_in1k', 'in22k_ft_in22k'), ('in22k_ft_in22k_in1k', 'in22k_ft_in22k')),
+    'beit_large_patch16_384': ('beit', ('in22k_ft_in22k_in1k',), ('in22k_ft_in22k_in1k',)),
+    'beit_large_patch16_512': ('beit', ('in22k_ft_in22k_in1k',), ('in22k_ft_in22k_in1k',)),
+    'beitv2_base_patch16_224': ('beit', ('in1k_ft_in22k_in1k', 'in1k_ft_in1k', 'in1k_ft_in22k'), ('in1k_ft_in22k_in1k', 'in1k_ft_in1k', 'in1k_ft_in22k')),
+    'beitv2_large_patch16_224': ('beit', ('in1k_ft_in22k_in1k', 'in1k_ft_in1k', 'in1k_ft_in22k'), ('in1k_ft_in22k_in1k', 'in1k_ft_in1k', 'in1k_ft_in22k')),
     'convmixer_768_32': ('convmixer', ('in1k',), ('in1k',)),
     'convmixer_1024_20_ks9_p14': ('convmixer', ('in1k',), ('in1k',)),
     'convmixer_1536_20': ('convmixer', ('in1k',), ('in1k',)),
@@ -592,6 +599,9 @@ MODELS = {
 
 CLASSES = {
     'BasicBlock': 'resnet',
+    'Beit': 'beit',
+    'BeitAttention': 'beit',
+    'BeitBlock': 'beit',
     'Block': 'vision_transformer',
     'Block17': 'inception_resnet_v2',
     'Block35': 'inception_resnet_v2',

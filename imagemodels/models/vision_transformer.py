@@ -207,6 +207,8 @@ class ParallelScalingBlock(nn.Module):
         self.fused_attn = use_fused_attn()
         mlp_hidden = int(mlp_ratio * dim)
         self.in_split = [mlp_hidden, dim, dim, dim]
+        # without qkv bias the MLP input still has one, kept apart from the packed projection
+        self.mlp_bias = None if qkv_bias else nn.Parameter(torch.zeros(mlp_hidden, **dd))
         self.in_norm = norm_layer(dim, **dd)
         self.in_proj = nn.Linear(dim, sum(self.in_split), bias=qkv_bias, **dd)
         self.q_norm = norm_layer(self.head_dim, **dd) if qk_norm else nn.Identity()
@@ -226,6 +228,8 @@ class ParallelScalingBlock(nn.Module):
     def forward(self, x: torch.Tensor, attn_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
         batch, tokens, dim = x.shape
         x_mlp, q, k, v = torch.split(self.in_proj(self.in_norm(x)), self.in_split, dim=-1)
+        if self.mlp_bias is not None:
+            x_mlp = x_mlp + self.mlp_bias
         q, k, v = self.q_norm(self._heads(q)), self.k_norm(self._heads(k)), self._heads(v)
         x_attn = scaled_dot_product(
             q, k, v, fused=self.fused_attn, scale=self.scale, dropout_p=self.attn_drop.p if self.training else 0.0,
