@@ -151,17 +151,24 @@ class FeatureGetterNet(nn.Module):
     """Features through the model's own ``forward_intermediates`` (for models whose feature points
     are not top-level children). Keeps the model under ``self.model``."""
 
-    def __init__(self, model: nn.Module, out_indices: Sequence[int] = (0, 1, 2, 3, 4), output_fmt: str = "NCHW", prune: bool = True):
+    def __init__(
+        self, model: nn.Module, out_indices: Sequence[int] = (0, 1, 2, 3, 4), output_fmt: str = "NCHW",
+        norm: bool = False, prune: bool = True,
+    ):
+        """``norm``: apply the model's final norm to the maps; without it the norm is pruned away
+        (as the reference does, so the weights' keys match)."""
         super().__init__()
         self.feature_info = FeatureInfo(model.feature_info, out_indices)
         self.out_indices = list(self.feature_info.out_indices)
         if prune and hasattr(model, "prune_intermediate_layers"):
-            model.prune_intermediate_layers(self.out_indices, prune_norm=False, prune_head=True)
+            model.prune_intermediate_layers(self.out_indices, prune_norm=not norm, prune_head=True)
         self.model = model
         self.output_fmt = output_fmt
+        self.norm = norm
 
     def forward(self, x):
-        return self.model.forward_intermediates(x, indices=self.out_indices, intermediates_only=True, output_fmt=self.output_fmt)
+        return self.model.forward_intermediates(
+            x, indices=self.out_indices, norm=self.norm, intermediates_only=True, output_fmt=self.output_fmt)
 
 
 def _accepted_args(model_cls: Callable) -> Optional[set]:
