@@ -37,6 +37,7 @@ FAST_TIER: Dict[str, List[str]] = {
         "test_convnext3",
     ],
     "convmixer": ["convmixer_768_32"],
+    "mlp_mixer": ["mixer_s32_224", "gmixer_12_224", "resmlp_12_224", "gmlp_ti16_224"],
 }
 
 
