@@ -73,6 +73,8 @@ FAST_TIER: Dict[str, List[str]] = {
     "dla": ["dla34", "dla46x_c", "dla60_res2next", "dla102"],
     "xception_aligned": ["xception41", "xception41p"],
     "beit": ["beit_base_patch16_224"],
+    "mlp_mixer": ["mixer_s32_224", "gmixer_12_224", "resmlp_12_224", "gmlp_ti16_224"],
+    "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
 }
 
 

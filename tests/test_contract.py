@@ -72,7 +72,9 @@ def check_contract(name):
     fm = imagemodels.create_model(name, features_only=True, out_indices=(1, -1)).eval()
     with torch.no_grad():
         outs = fm(x)
-    assert [o.shape[1] for o in outs] == fm.feature_info.channels() == [info[1]["num_chs"], info[n - 1]["num_chs"]]
+    # models whose stages run channels-last (Swin) give NHWC maps, as the reference does
+    channel_dim = -1 if getattr(model, "output_fmt", "NCHW") == "NHWC" else 1
+    assert [o.shape[channel_dim] for o in outs] == fm.feature_info.channels() == [info[1]["num_chs"], info[n - 1]["num_chs"]]
     assert fm.feature_info.reduction() == [info[1]["reduction"], info[n - 1]["reduction"]]
     with pytest.raises(IndexError, match="out of range"):
         imagemodels.create_model(name, features_only=True, out_indices=(n,))

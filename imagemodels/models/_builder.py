@@ -151,14 +151,16 @@ class FeatureGetterNet(nn.Module):
     """Features through the model's own ``forward_intermediates`` (for models whose feature points
     are not top-level children). Keeps the model under ``self.model``."""
 
-    def __init__(self, model: nn.Module, out_indices: Sequence[int] = (0, 1, 2, 3, 4), output_fmt: str = "NCHW",
-                 prune: bool = True, norm: bool = False):
+    def __init__(
+        self, model: nn.Module, out_indices: Sequence[int] = (0, 1, 2, 3, 4), output_fmt: str = "NCHW",
+        norm: bool = False, prune: bool = True,
+    ):
+        """``norm``: apply the model's final norm to the maps; without it the norm is pruned away
+        (as the reference does, so the weights' keys match)."""
         super().__init__()
         self.feature_info = FeatureInfo(model.feature_info, out_indices)
         self.out_indices = list(self.feature_info.out_indices)
         if prune and hasattr(model, "prune_intermediate_layers"):
-            # the final norm is only kept when the features are normalised (as the reference's wrapper does,
-            # so features_only state_dicts match)
             model.prune_intermediate_layers(self.out_indices, prune_norm=not norm, prune_head=True)
         self.model = model
         self.output_fmt = output_fmt
