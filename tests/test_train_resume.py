@@ -49,7 +49,8 @@ def start(out: Path, *extra):
     env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1", HF_HUB_OFFLINE="1")
     log = open(out / "log.txt", "w")
     proc = subprocess.Popen([sys.executable, "-m", "imagemodels.train", *ARGS, "--output", str(out),
-                             "--experiment", "run", *extra], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+                             "--experiment", "run", *extra], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # its own process group, as a job scheduler's
     return proc, out / "log.txt"
 
 
@@ -109,7 +110,7 @@ def test_sigkill_mid_epoch_then_resume_auto_gives_the_same_weights(tmp_path, ref
 def test_sigterm_saves_a_recovery_checkpoint_and_exits_cleanly(tmp_path, reference):
     proc, log = start(tmp_path)
     wait_for(lambda: "epoch 0 [1/6]" in log.read_text(), proc)
-    proc.send_signal(signal.SIGTERM)
+    os.killpg(proc.pid, signal.SIGTERM)  # like a scheduler: the loader worker gets it too, and ignores it
     assert proc.wait(timeout=240) == 0
     text = log.read_text()
     assert "stopped by SIGTERM" in text and "Traceback" not in text

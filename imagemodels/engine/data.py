@@ -20,7 +20,8 @@ import numpy as np
 import torch
 import torch.utils.data
 
-__all__ = ["ResumableBatchSampler", "SeededSamples", "create_train_loader"]
+__all__ = ["ResumableBatchSampler", "SeededSamples", "create_train_loader", "workers_ignore_sigterm",
+           "shutdown_workers"]
 
 _logger = logging.getLogger(__name__)
 
@@ -105,6 +106,43 @@ class SeededSamples(torch.utils.data.Dataset):
         return len(self.dataset)
 
 
+def _ignore_sigterm() -> None:
+    """In a loader worker: a job scheduler's SIGTERM to the whole process group is for the main
+    process, which checkpoints and then shuts its workers down; a worker dying first would crash it."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+class _WorkerInit:
+    """A picklable ``worker_init_fn``: ignore SIGTERM, then run the loader's own init (if any)."""
+
+    def __init__(self, inner=None):
+        self.inner = inner
+
+    def __call__(self, worker_id: int) -> None:
+        _ignore_sigterm()
+        if self.inner is not None:
+            self.inner(worker_id)
+
+
+def workers_ignore_sigterm(loader) -> None:
+    """Make a built DataLoader's workers (also one inside a PrefetchLoader) ignore SIGTERM."""
+    inner = getattr(loader, "loader", loader)
+    if isinstance(inner, torch.utils.data.DataLoader) and not isinstance(inner.worker_init_fn, _WorkerInit):
+        inner.worker_init_fn = _WorkerInit(inner.worker_init_fn)
+
+
+def shutdown_workers(loader) -> None:
+    """Stop a persistent DataLoader's workers now. At exit Python would SIGTERM them (which they
+    ignore) and wait forever; asked through the loader they finish cleanly."""
+    inner = getattr(loader, "loader", loader)
+    iterator = getattr(inner, "_iterator", None)
+    if iterator is not None and hasattr(iterator, "_shutdown_workers"):
+        iterator._shutdown_workers()
+        inner._iterator = None
+
+
 def create_train_loader(dataset, batch_sampler: ResumableBatchSampler, *, num_workers: int, collate_fn,
                         pin_memory: bool = False, seed: int = 0, persistent_workers: bool = True):
     """A DataLoader over :class:`SeededSamples`; the caller wraps it in a PrefetchLoader when it prefetches."""
@@ -112,4 +150,5 @@ def create_train_loader(dataset, batch_sampler: ResumableBatchSampler, *, num_wo
     return torch.utils.data.DataLoader(
         SeededSamples(dataset), batch_sampler=batch_sampler, num_workers=num_workers, collate_fn=collate_fn,
         pin_memory=pin_memory, generator=generator, persistent_workers=persistent_workers and num_workers > 0,
+        worker_init_fn=_WorkerInit(),
     )

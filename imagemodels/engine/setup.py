@@ -124,7 +124,7 @@ def create_train_loaders(args, dataset_train, dataset_eval, data_config, device,
     from ..data.dataset import AugMixDataset
     from ..data.loader import PrefetchLoader, fast_collate
     from ..data.transforms_factory import create_transform
-    from .data import ResumableBatchSampler, create_train_loader
+    from .data import ResumableBatchSampler, create_train_loader, workers_ignore_sigterm
 
     prefetch = not args.no_prefetcher
     splits = args.aug_splits
@@ -143,6 +143,7 @@ def create_train_loaders(args, dataset_train, dataset_eval, data_config, device,
             auto_augment=args.aa, num_aug_splits=splits, interpolation=interpolation, mean=data_config["mean"],
             std=data_config["std"], num_workers=args.workers, distributed=world_size > 1, pin_memory=args.pin_mem,
             device=device, use_prefetcher=prefetch, worker_seeding=args.worker_seeding)
+        workers_ignore_sigterm(train_loader)
         sampler = None
     else:
         if splits > 1:
@@ -173,6 +174,7 @@ def create_train_loaders(args, dataset_train, dataset_eval, data_config, device,
             is_training=False, interpolation=data_config["interpolation"], mean=data_config["mean"],
             std=data_config["std"], num_workers=args.workers, distributed=world_size > 1,
             crop_pct=data_config["crop_pct"], pin_memory=args.pin_mem, device=device, use_prefetcher=prefetch)
+        workers_ignore_sigterm(eval_loader)
         inner = getattr(eval_loader, "loader", eval_loader)
         # its own generator: drawing worker seeds must not consume the global RNG the training step uses
         inner.generator = torch.Generator().manual_seed(args.seed)

@@ -303,6 +303,10 @@ def train_loop(run: TrainRun) -> Dict[str, Any]:
                 if epoch + 1 == run.num_epochs or time.monotonic() - last_plot > 60:
                     plot_summary(summary, os.path.join(run.output_dir, "summary.png"))
                     last_plot = time.monotonic()
+            stop, = _any_rank(run, run.stop_requested)  # SIGTERM during the last batch or evaluation
+            if stop and epoch + 1 < run.num_epochs:
+                _logger.info("stopped by SIGTERM after epoch %d; continue with --resume auto", epoch)
+                return {"stopped": True, "epoch": epoch}
     if best[0] is not None:
         _logger.info("*** best metric: %s (epoch %s)", best[0], best[1])
     return {"stopped": False, "best_metric": best[0], "best_epoch": best[1], "eval": eval_metrics,
@@ -313,10 +317,14 @@ def run(args) -> Dict[str, Any]:
     """Train as the flags say; returns ``{'stopped', 'best_metric', 'best_epoch', 'eval', 'epoch'}``."""
     from .setup import build_run
 
+    from .data import shutdown_workers
+
     train_run = build_run(args)
     try:
         return train_loop(train_run)
     finally:
+        for loader in (train_run.train_loader, train_run.eval_loader):
+            shutdown_workers(loader)
         if train_run.distributed and dist.is_initialized():
             dist.destroy_process_group()
         sys.stdout.flush()
