@@ -27,6 +27,11 @@ from .norm_act import (
 from .padding import get_padding, get_padding_value, get_same_padding, is_static_pad, pad_same
 from .pool2d_same import AvgPool2dSame, avg_pool2d_same
 from .squeeze_excite import EffectiveSEModule, SEModule, SqueezeExcite
+from .mixed_conv2d import MixedConv2d
+from .cond_conv2d import CondConv2d
+from .attention2d import MultiQueryAttention2d
+from .evo_norm import EvoNorm2dS0
+from .global_context import GlobalContext
 from .weight_init import trunc_normal_
 
 __all__ = [
@@ -49,5 +54,6 @@ __all__ = [
     "get_padding", "get_padding_value", "get_same_padding", "is_static_pad", "pad_same",
     "AvgPool2dSame", "avg_pool2d_same",
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
+    "MixedConv2d", "CondConv2d", "MultiQueryAttention2d", "EvoNorm2dS0", "GlobalContext",
     "trunc_normal_",
 ]

@@ -33,6 +33,7 @@ from imagemodels.layers import (
     get_norm_act_layer,
 )
 from imagemodels.layers.evo_norm import EvoNorm2dS0
+from imagemodels.layers.global_context import GlobalContext
 
 from ._builder import build_model_with_cfg
 from ._efficientnet_blocks import SqueezeExcite
@@ -712,7 +713,8 @@ EFFICIENTNETS: Dict[str, Dict[str, Any]] = {
     "efficientnet_lite3": _row(gen_efficientnet_lite, channel_multiplier=1.2, depth_multiplier=1.4),
     "efficientnet_lite4": _row(gen_efficientnet_lite, channel_multiplier=1.4, depth_multiplier=1.8),
     "efficientnetv2_rw_t": _row(gen_efficientnetv2_s, channel_multiplier=0.8, depth_multiplier=0.9),
-    "gc_efficientnetv2_rw_t": _row(gen_efficientnetv2_s, channel_multiplier=0.8, depth_multiplier=0.9, group_size=8),
+    "gc_efficientnetv2_rw_t": _row(gen_efficientnetv2_s, channel_multiplier=0.8, depth_multiplier=0.9,
+                                   se_layer=GlobalContext),
     "efficientnetv2_rw_s": _row(gen_efficientnetv2_s, rw=True),
     "efficientnetv2_rw_m": _row(gen_efficientnetv2_s, channel_multiplier=1.2,
                                 depth_multiplier=(1.2,) * 4 + (1.6,) * 2, rw=True),
