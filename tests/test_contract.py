@@ -26,10 +26,12 @@ def check_contract(name):
     size = tuple(cfg.input_size) if cfg.fixed_input_size else (3, SIZE, SIZE)
     x = torch.randn(2, *size)
     num_features = model.num_features
+    # what pre_logits returns: num_features, unless a head layer sits between pooling and classifier
+    head_width = getattr(model, "head_hidden_size", num_features)
     with torch.no_grad():
         feats = model.forward_features(x)
         assert model.forward_head(feats).shape == (2, model.num_classes)
-        assert model.forward_head(feats, pre_logits=True).shape == (2, num_features)
+        assert model.forward_head(feats, pre_logits=True).shape == (2, head_width)
         assert torch.allclose(model(x), model.forward_head(feats), atol=1e-5)
 
         info = model.feature_info
@@ -46,7 +48,7 @@ def check_contract(name):
     assert isinstance(model.get_classifier(), torch.nn.Module)
     model.reset_classifier(0)
     with torch.no_grad():
-        assert model(x).shape == (2, num_features)
+        assert model(x).shape == (2, head_width)
     model.reset_classifier(5, global_pool="catavgmax")
     with torch.no_grad():
         assert model(x).shape == (2, 5)
