@@ -25,12 +25,13 @@ def check_contract(name):
     assert cfg.architecture == name and model.default_cfg is cfg
     size = parity.input_size_for(name, fast=True)  # (3, SIZE, SIZE) unless the model needs more
     x = torch.randn(2, *size)
-    # the width forward_head(pre_logits=True) gives: num_features, or a pre-logits MLP's (VGG)
-    num_features = model.head_hidden_size
+    num_features = model.num_features
+    # what pre_logits returns: num_features, unless a head layer sits between pooling and classifier
+    head_width = getattr(model, "head_hidden_size", num_features)
     with torch.no_grad():
         feats = model.forward_features(x)
         assert model.forward_head(feats).shape == (2, model.num_classes)
-        assert model.forward_head(feats, pre_logits=True).shape == (2, num_features)
+        assert model.forward_head(feats, pre_logits=True).shape == (2, head_width)
         assert torch.allclose(model(x), model.forward_head(feats), atol=1e-5)
 
         info = model.feature_info
@@ -49,7 +50,7 @@ def check_contract(name):
     assert isinstance(model.get_classifier(), torch.nn.Module)
     model.reset_classifier(0)
     with torch.no_grad():
-        assert model(x).shape == (2, num_features)
+        assert model(x).shape == (2, head_width)
     model.reset_classifier(5, global_pool="catavgmax")
     with torch.no_grad():
         assert model(x).shape == (2, 5)

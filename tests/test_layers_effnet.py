@@ -7,6 +7,7 @@ from imagemodels.layers import create_conv2d
 from imagemodels.layers.attention2d import MultiQueryAttention2d
 from imagemodels.layers.cond_conv2d import CondConv2d
 from imagemodels.layers.evo_norm import EvoNorm2dS0
+from imagemodels.layers.global_context import GlobalContext
 from imagemodels.layers.mixed_conv2d import MixedConv2d
 
 timm_layers = pytest.importorskip("timm.layers")
@@ -65,6 +66,14 @@ def test_multi_query_attention2d(kwargs):
 @pytest.mark.parametrize("kwargs", [dict(num_features=12, group_size=4), dict(num_features=12, groups=3, apply_act=False)])
 def test_evo_norm2d_s0(kwargs):
     ours, ref = _load_randomised(EvoNorm2dS0(**kwargs), timm_layers.EvoNorm2dS0(**kwargs))
+    with torch.no_grad():
+        torch.testing.assert_close(ours(X), ref(X), rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("kwargs", [dict(channels=12, rd_ratio=0.25, act_layer=torch.nn.SiLU),
+                                    dict(channels=12, use_attn=False, fuse_add=True, fuse_scale=False)])
+def test_global_context(kwargs):
+    ours, ref = _load_randomised(GlobalContext(**kwargs), timm_layers.GlobalContext(**kwargs))
     with torch.no_grad():
         torch.testing.assert_close(ours(X), ref(X), rtol=0, atol=1e-5)
 

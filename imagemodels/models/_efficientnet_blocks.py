@@ -138,7 +138,8 @@ class DepthwiseSeparableConv(_Block):
             dw_kernel_size = (dw_kernel_size + 1) // 2
             dw_pad_type = "same" if dw_kernel_size == 2 else pad_type
             in_chs = sd_chs
-            use_aa = False  # the space-to-depth conv already downsampled
+            stride = 1  # the space-to-depth conv does the block's stride 2
+            use_aa = False
         else:
             self.conv_s2d = None
             self.bn_s2d = None
@@ -175,7 +176,8 @@ class InvertedResidual(_Block):
         group_size: int = 1, pad_type: str = "", noskip: bool = False, exp_ratio: float = 1.0,
         exp_kernel_size: KernelSize = 1, pw_kernel_size: KernelSize = 1, s2d: int = 0, act_layer: LayerFn = nn.ReLU,
         norm_layer: LayerFn = nn.BatchNorm2d, aa_layer: Optional[LayerFn] = None, se_layer: Optional[LayerFn] = None,
-        conv_kwargs: Optional[dict] = None, drop_path_rate: float = 0.0, device: Any = None, dtype: Any = None,
+        conv_kwargs: Optional[dict] = None, drop_path_rate: float = 0.0, mid_chs: Optional[int] = None,
+        device: Any = None, dtype: Any = None,
     ):
         super().__init__()
         dd = dict(device=device, dtype=dtype)
@@ -194,7 +196,7 @@ class InvertedResidual(_Block):
             self.conv_s2d = None
             self.bn_s2d = None
             dw_pad_type = pad_type
-        mid_chs = make_divisible(in_chs * exp_ratio)
+        mid_chs = mid_chs or make_divisible(in_chs * exp_ratio)
         groups = num_groups(group_size, mid_chs)
 
         self.conv_pw = create_conv2d(in_chs, mid_chs, exp_kernel_size, padding=pad_type, **conv_kwargs, **dd)
@@ -253,11 +255,11 @@ class EdgeResidual(_Block):
         group_size: int = 0, pad_type: str = "", force_in_chs: int = 0, noskip: bool = False,
         exp_ratio: float = 1.0, pw_kernel_size: int = 1, act_layer: LayerFn = nn.ReLU,
         norm_layer: LayerFn = nn.BatchNorm2d, aa_layer: Optional[LayerFn] = None, se_layer: Optional[LayerFn] = None,
-        drop_path_rate: float = 0.0, device: Any = None, dtype: Any = None,
+        drop_path_rate: float = 0.0, mid_chs: Optional[int] = None, device: Any = None, dtype: Any = None,
     ):
         super().__init__()
         dd = dict(device=device, dtype=dtype)
-        mid_chs = make_divisible((force_in_chs or in_chs) * exp_ratio)
+        mid_chs = mid_chs or make_divisible((force_in_chs or in_chs) * exp_ratio)
         self.has_skip = (in_chs == out_chs and stride == 1) and not noskip
         use_aa = aa_layer is not None and stride > 1
         self.conv_exp = create_conv2d(in_chs, mid_chs, exp_kernel_size, stride=1 if use_aa else stride,

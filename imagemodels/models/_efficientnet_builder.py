@@ -65,6 +65,8 @@ class Stage:
     key_dim: int = 64
     value_dim: int = 64
     kv_stride: int = 1
+    mid_chs: int = 0  # an explicit expanded width (pruned networks); wins over ``expand``
+    se_chs: int = 0  # an explicit squeeze-excite width (pruned networks); wins over ``se``
 
 
 StageSpec = Union[Stage, Sequence[Stage]]
@@ -126,8 +128,10 @@ def _block_kwargs(row: Stage, in_chs: int, out_chs: int, stride: int, dilation: 
     if row.se and se_layer is not None and row.block != "cn":
         ratio = row.se
         if not se_from_exp and row.block in ("ir", "er", "cc", "uir"):
-            ratio /= row.expand  # EfficientNet sizes SE from the block input, not the expanded width
-        se = partial(se_layer, rd_ratio=ratio)
+            ratio /= row.mid_chs / in_chs if row.mid_chs else row.expand
+        if row.s2d:
+            ratio /= 4  # SE runs on the 4x wider space-to-depth map but is sized from the block input  # EfficientNet sizes SE from the block input, not the expanded width
+        se = partial(se_layer, rd_channels=row.se_chs) if row.se_chs else partial(se_layer, rd_ratio=ratio)
     block = row.block
     if block == "ds":
         kw.update(dw_kernel_size=_kernel(row.kernel), pw_kernel_size=_kernel(row.pw_kernel), pw_act=row.pw_act,
@@ -136,6 +140,8 @@ def _block_kwargs(row: Stage, in_chs: int, out_chs: int, stride: int, dilation: 
     if block in ("ir", "cc"):
         kw.update(dw_kernel_size=_kernel(row.kernel), exp_kernel_size=_kernel(row.exp_kernel),
                   pw_kernel_size=_kernel(row.pw_kernel), exp_ratio=row.expand, noskip=noskip, s2d=row.s2d, se_layer=se)
+        if row.mid_chs:
+            kw["mid_chs"] = row.mid_chs
         if block == "cc":
             kw["num_experts"] = row.num_experts
             return CondConvResidual, kw
@@ -143,6 +149,8 @@ def _block_kwargs(row: Stage, in_chs: int, out_chs: int, stride: int, dilation: 
     if block == "er":
         kw.update(exp_kernel_size=_kernel(row.kernel), pw_kernel_size=_kernel(row.pw_kernel), exp_ratio=row.expand,
                   force_in_chs=force_in_chs, noskip=noskip, se_layer=se)
+        if row.mid_chs:
+            kw["mid_chs"] = row.mid_chs
         return EdgeResidual, kw
     if block == "cn":
         kw.update(kernel_size=_kernel(row.kernel), skip=bool(row.skip))

@@ -33,10 +33,12 @@ from imagemodels.layers import (
     get_norm_act_layer,
 )
 from imagemodels.layers.evo_norm import EvoNorm2dS0
+from imagemodels.layers.global_context import GlobalContext
 
 from ._builder import build_model_with_cfg
 from ._efficientnet_blocks import SqueezeExcite
 from ._efficientnet_builder import Stage, build_stages, init_weight_goog, round_channels
+from ._efficientnet_pruned import PRUNED_BLOCKS as _PRUNED
 from ._features import FeatureInfo, feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
@@ -312,17 +314,35 @@ _B0 = [
 ]
 
 
-def gen_efficientnet(channel_multiplier=1.0, depth_multiplier=1.0, channel_divisor=8, group_size=None,
-                     pruned_arch=None, **kw):
+def _pruned(name: str) -> Dict[str, Any]:
+    """A pruned network's stages with every block's widths given: no width or depth scaling of the blocks."""
+    arch = [[Stage(block=kind, depth=1, kernel=k, stride=s, mid_chs=mid, out_chs=out, se=1.0 if se else 0.0,
+                   se_chs=se) for kind, k, s, mid, out, se in stage] for stage in _PRUNED[name]]
+    return dict(pruned_arch=arch)
+
+
+def _pruned_kwargs(kw: Dict[str, Any], rc: Callable[[float], int], stem: int) -> Dict[str, Any]:
+    if kw.get("pruned_arch") is None:
+        return dict(arch=kw.pop("arch"), round_chs_fn=rc, stem_size=stem)
+    kw.pop("arch")
+    # the explicit block widths are used as given; the stem keeps the scaled width
+    return dict(arch=kw.pop("pruned_arch"), round_chs_fn=_rc(0), stem_size=rc(stem), fix_stem=True)
+
+
+def gen_efficientnet(channel_multiplier=1.0, depth_multiplier=1.0, channel_divisor=8, group_size=None, **kw):
     """EfficientNet-B*: the B0 stages scaled in width and depth; swish; SE 0.25 of the block input."""
     rc = _rc(channel_multiplier, divisor=channel_divisor)
-    return dict(arch=pruned_arch or _B0, depth_multiplier=depth_multiplier, num_features=rc(1280), stem_size=32,
-                round_chs_fn=rc, act_layer="swish", group_size=group_size, **kw)
+    body = _pruned_kwargs(dict(kw, arch=_B0), rc, 32)
+    kw.pop("pruned_arch", None)
+    if body["arch"] is not _B0:
+        depth_multiplier = 1.0
+    return dict(depth_multiplier=depth_multiplier, num_features=rc(1280), act_layer="swish", group_size=group_size,
+                **body, **kw)
 
 
-def gen_efficientnet_edge(channel_multiplier=1.0, depth_multiplier=1.0, group_size=None, pruned_arch=None, **kw):
+def gen_efficientnet_edge(channel_multiplier=1.0, depth_multiplier=1.0, group_size=None, **kw):
     """EfficientNet-EdgeTPU (S/M/L): fused MBConv early, ReLU."""
-    arch = pruned_arch or [
+    arch = [
         _S("er", 1, 24, kernel=3, expand=4, force_in_chs=24, skip=False),
         _S("er", 2, 32, kernel=3, stride=2, expand=8),
         _S("er", 4, 48, kernel=3, stride=2, expand=8),
@@ -331,8 +351,11 @@ def gen_efficientnet_edge(channel_multiplier=1.0, depth_multiplier=1.0, group_si
         _S("ir", 2, 192, kernel=5, stride=2, expand=8),
     ]
     rc = _rc(channel_multiplier)
-    return dict(arch=arch, depth_multiplier=depth_multiplier, num_features=rc(1280), stem_size=32, round_chs_fn=rc,
-                act_layer="relu", group_size=group_size, **kw)
+    body = _pruned_kwargs(dict(kw, arch=arch), rc, 32)
+    if kw.pop("pruned_arch", None) is not None:
+        depth_multiplier = 1.0
+    return dict(depth_multiplier=depth_multiplier, num_features=rc(1280), act_layer="relu", group_size=group_size,
+                **body, **kw)
 
 
 def gen_efficientnet_condconv(channel_multiplier=1.0, depth_multiplier=1.0, experts_multiplier=1, **kw):
@@ -594,6 +617,35 @@ def gen_mobilenet_edgetpu(version="", channel_multiplier=1.0, depth_multiplier=1
                 round_chs_fn=_rc(channel_multiplier), act_layer="relu", **kw)
 
 
+def gen_efficientnet_x(version="x_b3", **kw):
+    """EfficientNet-X / -H (accelerator-aware): a space-to-depth first stage, fused MBConv early.
+
+    Gupta & Akin / Li et al., "Searching for Fast Model Families on Datacenter Accelerators", 2021
+    (arXiv:2102.05610). Widths and depths are the published scaled networks', given per stage.
+    """
+    (c0, d0), (c1, d1, e1), (c2, d2, e2), (c3, d3, e3), (c4, d4), (c5, d5), (c6, d6), stem, nf = _EFFNET_X[version]
+    sw = dict(se=0.25)
+    re = dict(se=0.25, act="relu")
+    arch = [
+        [_S("ds", 1, c0, kernel=3, stride=2, s2d=1, **sw), _S("ds", d0, c0, kernel=3, **sw)],
+        [_S("er", 1, c1, kernel=3, expand=e1[0], **re), _S("er", d1, c1, kernel=3, expand=e1[1], **re)],
+        _S("er", d2, c2, kernel=5, stride=2, expand=e2, **re),
+        _S("ir", d3, c3, kernel=3, stride=2, expand=e3, **sw),
+        _S("ir", d4, c4, kernel=5, expand=6, **sw),
+        _S("ir", d5, c5, kernel=5, stride=2, expand=6, **sw),
+        _S("ir", d6, c6, kernel=3, expand=6, **sw),
+    ]
+    return dict(arch=arch, num_features=nf, stem_size=stem, fix_stem=True, round_chs_fn=_rc(1.0), act_layer="swish",
+                **kw)
+
+
+# per stage (width, depth[, expansion]); the first stage's depth counts the blocks after the space-to-depth one
+_EFFNET_X = {
+    "x_b3": ((96, 1), (32, 2, (1.5, 6)), (48, 3, 6), (96, 5, 6), (136, 5), (232, 6), (384, 2), 40, 1536),
+    "x_b5": ((96, 2), (40, 4, (1.5, 6)), (64, 5, 6), (128, 7, 6), (176, 7), (304, 9), (512, 3), 48, 2048),
+    "h_b5": ((128, 2), (48, 4, (1, 4)), (80, 5, 4), (152, 7, 4), (216, 7), (368, 9), (616, 3), 64, 2456),
+}
+
 _TF = dict(pad_type="same", norm_layer=partial(BatchNormAct2d, eps=1e-3))
 _GN8 = partial(GroupNormAct, group_size=8)
 _GN16 = partial(GroupNormAct, group_size=16)
@@ -624,12 +676,18 @@ EFFICIENTNETS: Dict[str, Dict[str, Any]] = {
     "efficientnet_b0_g16_evos": _row(gen_efficientnet, group_size=16, channel_divisor=16),
     "efficientnet_b0_gn": _row(gen_efficientnet, norm_layer=_GN8),
     "efficientnet_b1": _row(gen_efficientnet, depth_multiplier=1.1),
+    "efficientnet_b1_pruned": _row(gen_efficientnet, depth_multiplier=1.1, **_pruned("efficientnet_b1_pruned"),
+                                   **_TF),
     "efficientnet_b2": _row(gen_efficientnet, channel_multiplier=1.1, depth_multiplier=1.2),
+    "efficientnet_b2_pruned": _row(gen_efficientnet, channel_multiplier=1.1, depth_multiplier=1.2,
+                                   **_pruned("efficientnet_b2_pruned"), **_TF),
     "efficientnet_b3": _row(gen_efficientnet, channel_multiplier=1.2, depth_multiplier=1.4),
     "efficientnet_b3_g8_gn": _row(gen_efficientnet, channel_multiplier=1.2, depth_multiplier=1.4, group_size=8,
                                   channel_divisor=16, norm_layer=_GN16),
     "efficientnet_b3_gn": _row(gen_efficientnet, channel_multiplier=1.2, depth_multiplier=1.4, channel_divisor=16,
                                norm_layer=_GN16),
+    "efficientnet_b3_pruned": _row(gen_efficientnet, channel_multiplier=1.2, depth_multiplier=1.4,
+                                   **_pruned("efficientnet_b3_pruned"), **_TF),
     "efficientnet_b4": _row(gen_efficientnet, channel_multiplier=1.4, depth_multiplier=1.8),
     "efficientnet_b5": _row(gen_efficientnet, channel_multiplier=1.6, depth_multiplier=2.2),
     "efficientnet_b6": _row(gen_efficientnet, channel_multiplier=1.8, depth_multiplier=2.6),
@@ -641,15 +699,22 @@ EFFICIENTNETS: Dict[str, Dict[str, Any]] = {
     "efficientnet_cc_b0_8e": _row(gen_efficientnet_condconv, experts_multiplier=2),
     "efficientnet_cc_b1_8e": _row(gen_efficientnet_condconv, depth_multiplier=1.1, experts_multiplier=2),
     "efficientnet_el": _row(gen_efficientnet_edge, channel_multiplier=1.2, depth_multiplier=1.4),
+    "efficientnet_el_pruned": _row(gen_efficientnet_edge, channel_multiplier=1.2, depth_multiplier=1.4,
+                                   **_pruned("efficientnet_el_pruned")),
     "efficientnet_em": _row(gen_efficientnet_edge, depth_multiplier=1.1),
     "efficientnet_es": _row(gen_efficientnet_edge),
+    "efficientnet_es_pruned": _row(gen_efficientnet_edge, **_pruned("efficientnet_es_pruned")),
+    "efficientnet_x_b3": _row(gen_efficientnet_x, version="x_b3"),
+    "efficientnet_x_b5": _row(gen_efficientnet_x, version="x_b5"),
+    "efficientnet_h_b5": _row(gen_efficientnet_x, version="h_b5"),
     "efficientnet_lite0": _row(gen_efficientnet_lite),
     "efficientnet_lite1": _row(gen_efficientnet_lite, depth_multiplier=1.1),
     "efficientnet_lite2": _row(gen_efficientnet_lite, channel_multiplier=1.1, depth_multiplier=1.2),
     "efficientnet_lite3": _row(gen_efficientnet_lite, channel_multiplier=1.2, depth_multiplier=1.4),
     "efficientnet_lite4": _row(gen_efficientnet_lite, channel_multiplier=1.4, depth_multiplier=1.8),
     "efficientnetv2_rw_t": _row(gen_efficientnetv2_s, channel_multiplier=0.8, depth_multiplier=0.9),
-    "gc_efficientnetv2_rw_t": _row(gen_efficientnetv2_s, channel_multiplier=0.8, depth_multiplier=0.9, group_size=8),
+    "gc_efficientnetv2_rw_t": _row(gen_efficientnetv2_s, channel_multiplier=0.8, depth_multiplier=0.9,
+                                   se_layer=GlobalContext),
     "efficientnetv2_rw_s": _row(gen_efficientnetv2_s, rw=True),
     "efficientnetv2_rw_m": _row(gen_efficientnetv2_s, channel_multiplier=1.2,
                                 depth_multiplier=(1.2,) * 4 + (1.6,) * 2, rw=True),

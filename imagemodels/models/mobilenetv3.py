@@ -110,6 +110,11 @@ class MobileNetV3(MBConvNet):
 
     def reset_classifier(self, num_classes: int, global_pool: str = "avg") -> None:
         self.num_classes = num_classes
+        pooled_chs = self.num_features * (2 if global_pool == "catavgmax" else 1)
+        head = self.conv_head
+        if isinstance(head, nn.Conv2d) and head.in_channels != pooled_chs:
+            # a pool of another width needs a new (freshly initialised) head conv
+            self.conv_head = create_conv2d(pooled_chs, head.out_channels, 1, bias=head.bias is not None, **self._dd)
         self.global_pool = SelectAdaptivePool2d(pool_type=global_pool)
         self.flatten = nn.Flatten(1) if global_pool else nn.Identity()
         self.classifier = (nn.Linear(self.head_hidden_size, num_classes, **self._dd) if num_classes > 0
