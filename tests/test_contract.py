@@ -20,7 +20,9 @@ def contract_names_all():
 
 
 def check_contract(name):
-    model = imagemodels.create_model(name).eval()
+    # transformers with a fixed token grid are built at the fast size (the same for the reference in parity.py)
+    kw = parity.build_kwargs_for(name, fast=True)
+    model = imagemodels.create_model(name, **kw).eval()
     cfg = model.pretrained_cfg
     assert cfg.architecture == name and model.default_cfg is cfg
     size = parity.input_size_for(name, fast=True)  # (3, SIZE, SIZE) unless the model needs more
@@ -58,11 +60,11 @@ def check_contract(name):
     # training step with gradient checkpointing, drop rates and one input channel
     train_args = dict(num_classes=3, in_chans=1, drop_rate=0.1, drop_path_rate=0.1)
     try:
-        model = imagemodels.create_model(name, **train_args)
+        model = imagemodels.create_model(name, **kw, **train_args)
     except TypeError as err:  # no stochastic depth in this family (no residual branches): the reference rejects it too
         if "drop_path_rate" not in str(err):
             raise
-        model = imagemodels.create_model(name, **dict(train_args, drop_path_rate=None))
+        model = imagemodels.create_model(name, **kw, **dict(train_args, drop_path_rate=None))
     model.set_grad_checkpointing(True)
     model.train()
     model(torch.randn(2, 1, *size[1:])).sum().backward()
@@ -70,7 +72,7 @@ def check_contract(name):
 
     # features_only honours out_indices (negative too) and rejects out-of-range ones
     n = len(info)
-    fm = imagemodels.create_model(name, features_only=True, out_indices=(1, -1)).eval()
+    fm = imagemodels.create_model(name, **kw, features_only=True, out_indices=(1, -1)).eval()
     with torch.no_grad():
         outs = fm(x)
     # models whose stages run channels-last (Swin) give NHWC maps, as the reference does
@@ -78,10 +80,10 @@ def check_contract(name):
     assert [o.shape[channel_dim] for o in outs] == fm.feature_info.channels() == [info[1]["num_chs"], info[n - 1]["num_chs"]]
     assert fm.feature_info.reduction() == [info[1]["reduction"], info[n - 1]["reduction"]]
     with pytest.raises(IndexError, match="out of range"):
-        imagemodels.create_model(name, features_only=True, out_indices=(n,))
+        imagemodels.create_model(name, **kw, features_only=True, out_indices=(n,))
 
     with pytest.raises(TypeError, match="not_an_argument"):
-        imagemodels.create_model(name, not_an_argument=1)
+        imagemodels.create_model(name, **kw, not_an_argument=1)
 
 
 def check_output_stride(name):
