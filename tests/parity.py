@@ -45,6 +45,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "resnest": ["resnest14d", "resnest50d_1s4x24d", "resnest50d_4s2x40d"],
     "sknet": ["skresnet18", "skresnext50_32x4d"],
     "resnetv2": ["resnetv2_18", "resnetv2_18d", "resnetv2_50x1_bit", "resnetv2_50d_evos", "resnetv2_50d_frn"],
+    "nfnet": ["test_nfnet", "nf_regnet_b0", "nf_resnet26", "eca_nfnet_l0", "dm_nfnet_f0"],
     "regnet": ["regnetx_002", "regnety_002", "regnetx_004_tv", "regnetz_005", "regnetv_040", "regnety_040_sgn"],
     "efficientnet": [
         "test_efficientnet", "test_efficientnet_gn", "test_efficientnet_ln", "test_efficientnet_evos", "tf_mixnet_s",

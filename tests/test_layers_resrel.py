@@ -69,3 +69,31 @@ def test_radix_softmax_sums_to_one_over_radix():
 def test_selective_kernel_rejects_unsplittable_input():
     with pytest.raises(ValueError, match="divisible"):
         L.SelectiveKernel(15, 16, split_input=True)
+
+
+def test_nfnet_gamma_constants_match_reference():
+    nf_ref = pytest.importorskip("timm.models.nfnet")
+    from imagemodels.models.nfnet import GAMMA
+
+    assert GAMMA == nf_ref._nonlin_gamma
+
+
+@pytest.mark.parametrize("act", ["relu", "gelu", "silu", "tanh"])
+def test_nfnet_gamma_restores_unit_variance(act):
+    """gamma = 1 / std(act(x)) for x ~ N(0, 1): measured on a large sample."""
+    from imagemodels.models.nfnet import GAMMA
+
+    x = torch.randn(2_000_000, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    y = L.get_act_layer(act)()(x)
+    assert float(y.std()) * GAMMA[act] == pytest.approx(1.0, abs=5e-3)
+
+
+def test_scaled_std_conv_has_unit_gain_weights():
+    """Scaled WS: each filter has mean 0 and norm gamma (= sqrt(fan_in) * gamma / sqrt(fan_in) per element)."""
+    from imagemodels.layers.std_conv import _standardize
+
+    conv = L.ScaledStdConv2d(8, 4, 3, gamma=1.7, eps=1e-10)
+    w = _standardize(conv.weight, 1e-10, (conv.gain * conv.scale).view(-1)).detach()
+    flat = w.reshape(4, -1)
+    torch.testing.assert_close(flat.mean(1), torch.zeros(4), atol=1e-6, rtol=0)
+    torch.testing.assert_close(flat.norm(dim=1), torch.full((4,), 1.7), atol=1e-4, rtol=0)

@@ -66,3 +66,37 @@ def test_resnetv2_dilated_matches_reference():
     x = torch.randn(1, 3, SIZE, SIZE)
     with torch.no_grad():
         torch.testing.assert_close(model(x), ref(x), atol=1e-4, rtol=0)
+
+
+def test_regnet_stages_from_design_parameters():
+    """RegNetX-200MF (pycls): widths 24/56/152/368, depths 1/1/4/7, group width 8."""
+    from imagemodels.models.regnet import REGNET_CFGS, regnet_stages
+
+    stages = regnet_stages(REGNET_CFGS["regnetx_002"])
+    assert [(s.out_chs, s.depth, s.group_size) for s in stages] == [(24, 1, 8), (56, 1, 8), (152, 4, 8), (368, 7, 8)]
+    # torchvision's rounding (group_min_ratio) moves the widths
+    tv = regnet_stages(REGNET_CFGS["regnetx_004_tv"])
+    assert [s.out_chs for s in tv] == [32, 64, 160, 400]
+
+
+def test_regnet_rejects_unknown_arguments():
+    with pytest.raises(TypeError, match="unexpected"):
+        imagemodels.create_model("regnetx_002", not_an_option=1)
+
+
+def test_nfnet_skipinit_starts_as_identity_residual():
+    """dm_ NFNets: a zero skipinit gain makes each non-transition block pass its input through."""
+    from imagemodels.models.nfnet import NF_CFGS, NormFreeNet
+
+    model = NormFreeNet(NF_CFGS["test_nfnet"], skipinit=True, num_classes=0).eval()
+    block = model.stages[0][0]
+    assert block.skipinit_gain is not None and float(block.skipinit_gain) == 0.0
+    x = torch.randn(1, 32, 8, 8)
+    extra = block.__class__(32, 32, skipinit=True, act_layer=torch.nn.ReLU).eval()
+    with torch.no_grad():
+        torch.testing.assert_close(extra(x), x)
+
+
+def test_nfnet_rejects_activation_without_gamma():
+    with pytest.raises(ValueError, match="gamma"):
+        imagemodels.create_model("test_nfnet", act_layer="hard_swish")

@@ -39,7 +39,6 @@ from .squeeze_excite import EffectiveSEModule, SEModule, SqueezeExcite
 from .mixed_conv2d import MixedConv2d
 from .cond_conv2d import CondConv2d
 from .attention2d import MultiQueryAttention2d
-from .evo_norm import EvoNorm2dS0
 from .global_context import GlobalContext
 from .weight_init import trunc_normal_
 from .attention import Attention, set_fused_attn, use_fused_attn
@@ -75,7 +74,7 @@ __all__ = [
     "ScaledStdConv2d", "ScaledStdConv2dSame", "StdConv2d", "StdConv2dSame",
     "EvoNorm2dS0", "FilterResponseNormTlu2d",
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
-    "MixedConv2d", "CondConv2d", "MultiQueryAttention2d", "EvoNorm2dS0", "GlobalContext",
+    "MixedConv2d", "CondConv2d", "MultiQueryAttention2d", "GlobalContext",
     "trunc_normal_",
     "GlobalResponseNorm", "GlobalResponseNormMlp", "NormMlpClassifierHead", "RmsNorm2d", "SimpleNorm", "SimpleNorm2d",
     "Attention", "set_fused_attn", "use_fused_attn",
