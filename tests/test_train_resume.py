@@ -91,7 +91,6 @@ def test_stop_mid_epoch_then_resume_auto_gives_the_same_weights(tmp_path, refere
     assert_same_run(resumed, reference)
 
 
-@pytest.mark.slow
 def test_sigkill_mid_epoch_then_resume_auto_gives_the_same_weights(tmp_path, reference):
     proc, _ = start(tmp_path)
     # killed somewhere in the second epoch, after its first recovery checkpoint
@@ -106,7 +105,6 @@ def test_sigkill_mid_epoch_then_resume_auto_gives_the_same_weights(tmp_path, ref
     assert len((tmp_path / "run" / "summary.csv").read_text().splitlines()) == 3  # header + one row per epoch
 
 
-@pytest.mark.slow
 def test_sigterm_saves_a_recovery_checkpoint_and_exits_cleanly(tmp_path, reference):
     proc, log = start(tmp_path)
     wait_for(lambda: "epoch 0 [1/6]" in log.read_text(), proc)
@@ -114,10 +112,12 @@ def test_sigterm_saves_a_recovery_checkpoint_and_exits_cleanly(tmp_path, referen
     assert proc.wait(timeout=240) == 0
     text = log.read_text()
     assert "stopped by SIGTERM" in text and "Traceback" not in text
-    recovery = list((tmp_path / "run").glob("recovery-*.pth.tar"))
-    assert len(recovery) == 1
+    # the periodic recovery files may be there too (how many depends on the machine's speed);
+    # the SIGTERM one is the newest
+    recovery = sorted((tmp_path / "run").glob("recovery-*.pth.tar"), key=lambda p: p.stat().st_mtime_ns)
+    assert recovery
     # the stop happened mid-run: finish it and land on the uninterrupted weights
-    assert train_command([*ARGS, "--output", str(tmp_path), "--experiment", "run", "--resume", str(recovery[0])]) == 0
+    assert train_command([*ARGS, "--output", str(tmp_path), "--experiment", "run", "--resume", str(recovery[-1])]) == 0
     resumed = torch.load(tmp_path / "run" / "last.pth.tar", map_location="cpu", weights_only=True)
     assert_same_run(resumed, reference)
 
