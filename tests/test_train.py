@@ -1,8 +1,8 @@
 """``imagemodels train``: the reference recipes' flag sets run, recipes and flags combine, bad input is one line.
 
 Runs are in-process (``train_command``) on the embedded digits set with the tiny ``test_resnet`` at
-16x16 and two steps per epoch, so each takes seconds; the reference recipes name models we may not
-have yet (efficientnet_b2, ...), and only the model is swapped.
+16x16 and two steps per epoch, so each takes seconds; the reference's documented recipes run with the
+models they name (efficientnet_b2, mobilenetv3_large_100, resnet50, resnext50_32x4d, seresnet34).
 """
 import csv
 import os
@@ -37,15 +37,15 @@ def train(tmp_path, *flags, experiment="run"):
     return code, tmp_path / experiment
 
 
-# the reference's documented recipes, model swapped for one we have, one short epoch each
+# the reference's documented recipes with their own models, one short epoch each
 RECIPES = {
-    "efficientnet_b2": "--sched step --decay-epochs 2.4 --decay-rate .97 --opt rmsproptf --opt-eps .001 "
+    "efficientnet_b2": "--model efficientnet_b2 --sched step --decay-epochs 2.4 --decay-rate .97 --opt rmsproptf --opt-eps .001 "
                        "--warmup-lr 1e-6 --weight-decay 1e-5 --drop 0.3 --drop-connect 0.2 --model-ema "
                        "--model-ema-decay 0.9999 --aa rand-m9-mstd0.5 --remode pixel --reprob 0.2 --amp --lr .016",
-    "lr_noise": "--sched step --lr-noise 0.42 0.9 --lr .05",
-    "augmix_jsd": "--aug-splits 3 --jsd --split-bn --resplit --dist-bn reduce --aa augmix-m3-w3 --reprob 0.3",
-    "randaug_inc": "--recount 3 --aa rand-m7-mstd0.5-inc1 --reprob 0.4 --remode pixel",
-    "cosine_warmup": "--sched cosine --warmup-epochs 5 --reprob 0.5 --remode pixel --lr 0.1 --aug-repeats 3",
+    "lr_noise": "--model mobilenetv3_large_100 --sched step --lr-noise 0.42 0.9 --lr .05",
+    "augmix_jsd": "--model resnet50 --aug-splits 3 --jsd --split-bn --resplit --dist-bn reduce --aa augmix-m3-w3 --reprob 0.3",
+    "randaug_inc": "--model resnext50_32x4d --recount 3 --aa rand-m7-mstd0.5-inc1 --reprob 0.4 --remode pixel",
+    "cosine_warmup": "--model seresnet34 --sched cosine --warmup-epochs 5 --reprob 0.5 --remode pixel --lr 0.1 --aug-repeats 3",
     "mixup_bce": "--mixup 0.2 --cutmix 1.0 --bce-loss --smoothing 0.1 --opt lamb --lr 1e-3",
     "accum_clip": "--grad-accum-steps 2 --clip-grad 1.0 --clip-mode norm --layer-decay 0.8 --channels-last "
                   "--opt adamw --lr 1e-3 --sched-on-updates --no-prefetcher --grad-checkpointing",
@@ -60,9 +60,10 @@ def test_reference_recipe_flags_train_one_epoch(tmp_path, name):
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["epoch", "train_loss", "eval_loss", "eval_top1", "eval_top5", "lr"]
     assert len(rows) == 1 and float(rows[0]["train_loss"]) > 0
+    model = RECIPES[name].split("--model ")[1].split()[0] if "--model " in RECIPES[name] else "test_resnet"
     saved = yaml.safe_load((out / "args.yaml").read_text())
-    assert saved["model"] == "test_resnet" and saved["epochs"] == 1
-    assert vars(parse_train_args(["--config", str(out / "args.yaml")]))["model"] == "test_resnet"  # a recipe again
+    assert saved["model"] == model and saved["epochs"] == 1
+    assert vars(parse_train_args(["--config", str(out / "args.yaml")]))["model"] == model  # a recipe again
     checkpoint = torch.load(out / "last.pth.tar", map_location="cpu", weights_only=True)
     assert {"state_dict", "optimizer", "scheduler", "train_state", "rng", "epoch", "arch"} <= set(checkpoint)
     assert checkpoint["train_state"]["resume_epoch"] == 1
