@@ -1,6 +1,6 @@
 """Dev tool: print a family's weight table (as data) from the reference library's pretrained cfgs.
 
-    python tools/dump_family_cfgs.py hrnet
+    python tools/dump_family_cfgs.py hrnet        # any reference module: efficientnet, vision_transformer, ...
 
 Prints a ``_cfg`` helper whose defaults are the most common value of each field across the
 module's tags, then one ``"arch.tag": _cfg(...)`` row per tag (reference tag order) listing only the
@@ -18,12 +18,15 @@ FIELDS = (
     "url", "hf_hub_id", "num_classes", "input_size", "test_input_size", "pool_size", "crop_pct", "test_crop_pct",
     "crop_mode", "interpolation", "mean", "std", "first_conv", "classifier", "license", "origin_url", "paper_ids",
     "fixed_input_size", "min_input_size", "label_offset",
+    # where some weights live or how they load (open_clip files, revisions, custom loaders)
+    "hf_hub_filename", "hf_hub_revision", "source", "custom_load", "paper_name", "notes",
 )
 DATACLASS_DEFAULTS = dict(
     url=None, hf_hub_id=None, num_classes=1000, input_size=(3, 224, 224), test_input_size=None, pool_size=None,
     crop_pct=0.875, test_crop_pct=None, crop_mode="center", interpolation="bicubic",
     mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225), first_conv=None, classifier=None, license=None,
     origin_url=None, paper_ids=None, fixed_input_size=False, min_input_size=None, label_offset=None,
+    hf_hub_filename=None, hf_hub_revision=None, source=None, custom_load=False, paper_name=None, notes=None,
 )
 
 

@@ -391,7 +391,7 @@ BEITS: Dict[str, Dict[str, Any]] = {
 
 
 # --- weight metadata ----------------------------------------------------------------------------------
-# In the reference's tag order; generated from the reference's values by tools/vit_cfgs.py.
+# In the reference's tag order; generated from the reference's values by tools/dump_family_cfgs.py.
 
 def _cfg(url: str = "", **kwargs: Any) -> Dict[str, Any]:
     cfg = dict(

@@ -127,7 +127,7 @@ DEITS: Dict[str, Dict[str, Any]] = {
 
 
 # --- weight metadata ----------------------------------------------------------------------------------
-# In the reference's tag order; generated from the reference's values by tools/vit_cfgs.py.
+# In the reference's tag order; generated from the reference's values by tools/dump_family_cfgs.py.
 
 _DISTILLED_HEADS = ("head", "head_dist")
 

@@ -800,7 +800,7 @@ EFFICIENTNETS: Dict[str, Dict[str, Any]] = {
 # --- weight metadata --------------------------------------------------------------------------------
 # One row per weight tag, in the reference's tag order (the first tag with weights is the default);
 # a row lists what differs from _cfg's defaults. Generated from the published values by
-# tools/gen_effnet_cfgs.py. 'untrained' tags have no weights.
+# tools/dump_family_cfgs.py. 'untrained' tags have no weights.
 
 _GH_TIMM = "https://github.com/rwightman/pytorch-image-models/releases/download/"
 _GH_HF = "https://github.com/huggingface/pytorch-image-models/releases/download/"

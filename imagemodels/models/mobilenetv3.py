@@ -388,7 +388,7 @@ MOBILENETV3S: Dict[str, Dict[str, Any]] = {
 }
 
 
-# --- weight metadata (generated from the published values by tools/gen_effnet_cfgs.py) ---------------
+# --- weight metadata (generated from the published values by tools/dump_family_cfgs.py) ---------------
 
 _GH_TIMM = "https://github.com/rwightman/pytorch-image-models/releases/download/"
 _GH_HF = "https://github.com/huggingface/pytorch-image-models/releases/download/"

@@ -1025,7 +1025,7 @@ VISION_TRANSFORMERS: Dict[str, Dict[str, Any]] = {
 
 # --- weight metadata ----------------------------------------------------------------------------------
 # In the reference's tag order (the first tag is the default). Generated from the reference's values by
-# tools/vit_cfgs.py; family defaults in _cfg.
+# tools/dump_family_cfgs.py; family defaults in _cfg.
 
 def _cfg(url: str = "", **kwargs: Any) -> Dict[str, Any]:
     cfg = dict(
