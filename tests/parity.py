@@ -77,6 +77,12 @@ FAST_TIER: Dict[str, List[str]] = {
     "mlp_mixer": ["mixer_s32_224", "gmixer_12_224", "resmlp_12_224", "gmlp_ti16_224"],
     "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
     "ghostnet": ["ghostnet_050", "ghostnetv2_100", "ghostnetv3_050"],
+    "cspnet": [
+        "cs3darknet_focus_s", "sedarknet21", "darknetaa53", "cspresnet50d", "cspdarknet53", "cs3sedarknet_xdw",
+        "cs3edgenet_x",
+    ],
+    "nasnet": ["nasnetalarge"],
+    "pnasnet": ["pnasnet5large"],
 }
 
 
