@@ -25,12 +25,13 @@ def test_log_coords_and_bias_shape():
     torch.testing.assert_close(bias[0, :, 1, 2], bias[0, :, 1 + 5, 2 + 5])
 
 
-def test_rel_pos_mlp_matches_reference_layer():
+@pytest.mark.parametrize("kwargs", [dict(), dict(mode="swin"), dict(mode="swin", pretrained_window_size=(8, 8))])
+def test_rel_pos_mlp_matches_reference_layer(kwargs):
     from timm.layers import RelPosMlp as RefRelPosMlp
 
     torch.manual_seed(0)
-    ref = RefRelPosMlp((5, 6), num_heads=4, hidden_dim=32, prefix_tokens=1).eval()
-    ours = RelPosMlp((5, 6), num_heads=4, hidden_dim=32, prefix_tokens=1).eval()
+    ref = RefRelPosMlp((5, 6), num_heads=4, hidden_dim=32, prefix_tokens=1, **kwargs).eval()
+    ours = RelPosMlp((5, 6), num_heads=4, hidden_dim=32, prefix_tokens=1, **kwargs).eval()
     ours.load_state_dict(ref.state_dict(), strict=True)
     attn = torch.randn(2, 4, 31, 31)
     torch.testing.assert_close(ours(attn), ref(attn))
