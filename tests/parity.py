@@ -63,6 +63,13 @@ FAST_TIER: Dict[str, List[str]] = {
         "vit_base_patch16_rpn_224",
     ],
     "deit": ["deit_tiny_patch16_224", "deit_tiny_distilled_patch16_224", "deit3_small_patch16_224"],
+    "vision_transformer_relpos": [
+        "test_vit_relpos", "vit_relpos_small_patch16_rpn_224", "vit_srelpos_small_patch16_224",
+        "vit_relpos_medium_patch16_cls_224",
+    ],
+    "vision_transformer_hybrid": [
+        "vit_tiny_r_s16_p8_224", "vit_small_r26_s32_224", "vit_small_resnet26d_224", "vit_base_mci_224",
+    ],
     "convnext": [
         "convnext_zepto_rms_ols", "convnext_atto_ols", "convnext_atto_rms", "convnextv2_atto", "test_convnext",
         "test_convnext3",

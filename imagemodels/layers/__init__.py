@@ -48,6 +48,8 @@ from .layer_scale import LayerScale, LayerScale2d
 from .patch_dropout import PatchDropout
 from .patch_embed import PatchEmbed, resample_patch_embed
 from .pos_embed import resample_abs_pos_embed, resample_abs_pos_embed_nhwc
+from .rel_pos_mlp import RelPosMlp, gen_relative_log_coords
+from .hybrid_embed import HybridEmbed
 
 __all__ = [
     "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
@@ -84,4 +86,6 @@ __all__ = [
     "PatchDropout",
     "PatchEmbed", "resample_patch_embed",
     "resample_abs_pos_embed", "resample_abs_pos_embed_nhwc",
+    "RelPosMlp", "gen_relative_log_coords",
+    "HybridEmbed",
 ]
