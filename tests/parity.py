@@ -76,6 +76,8 @@ FAST_TIER: Dict[str, List[str]] = {
     "beit": ["beit_base_patch16_224"],
     "mlp_mixer": ["mixer_s32_224", "gmixer_12_224", "resmlp_12_224", "gmlp_ti16_224"],
     "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
+    "swin_transformer_v2": ["swinv2_tiny_window8_256", "swinv2_tiny_window16_256"],
+    "swin_transformer_v2_cr": ["swinv2_cr_tiny_ns_224"],
 }
 
 
