@@ -104,6 +104,17 @@ def test_any_input_size_pads_to_windows():
     assert_same(ours, ref, torch.randn(1, 3, 224, 320))
 
 
+@pytest.mark.parametrize("name,kwargs,size", [
+    ("swinv2_tiny_window8_256", dict(dynamic_img_size=True), (192, 320)),
+    ("swinv2_cr_tiny_224", dict(dynamic_img_size=True), (192, 320)),
+    ("swinv2_tiny_window16_256", dict(always_partition=True), (256, 256)),  # last stage: 8x8 map padded to 16
+    ("swinv2_cr_tiny_384", dict(always_partition=True), (384, 384)),
+])
+def test_dynamic_size_and_always_partition(name, kwargs, size):
+    ours, ref = both(name, **kwargs, **SMALL)
+    assert_same(ours, ref, torch.randn(1, 3, *size))
+
+
 @pytest.mark.parametrize("name,change", [
     ("swinv2_tiny_window8_256", dict(img_size=(384, 384), window_ratio=8)),
     ("swinv2_tiny_window8_256", dict(window_size=4)),
