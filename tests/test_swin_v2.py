@@ -183,3 +183,12 @@ def test_cr_features_are_nchw_and_there_is_no_final_norm():
         final, inter = full.forward_intermediates(x, norm=True)
         torch.testing.assert_close(final, full.forward_features(x))
         torch.testing.assert_close(inter[-1], final)
+
+
+def test_giant_builds_on_the_meta_device_with_the_reference_layout():
+    """2.6B parameters: the parity harness compares it by key names and shapes on the meta device."""
+    reference()
+    import parity
+
+    report = parity.check_meta("swinv2_cr_giant_224")
+    assert report.params == 2_598_761_896

@@ -347,7 +347,9 @@ class SwinTransformerV2(SwinTransformer):
             img_size=img_size, patch_size=patch_size, in_chans=in_chans, embed_dim=embed_dim, norm_layer=norm_layer,
             strict_img_size=strict_img_size and not dynamic_img_size, output_fmt="NHWC", **dd)
         grid = self.patch_embed.grid_size
-        dpr = [r.tolist() for r in torch.linspace(0, drop_path_rate, sum(depths)).split(list(depths))]
+        # on the CPU even under a meta-device context: the rates are read out as floats
+        rates = torch.linspace(0, drop_path_rate, sum(depths), device="cpu")
+        dpr = [r.tolist() for r in rates.split(list(depths))]
         dims = [int(embed_dim * 2 ** i) for i in range(num_stages)]
         stages, in_dim, resolution = [], dims[0], grid
         for i in range(num_stages):

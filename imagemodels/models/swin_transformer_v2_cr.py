@@ -323,7 +323,9 @@ class SwinTransformerV2Cr(nn.Module):
         self.window_size = self.window_sizes[0]
         dynamic = dynamic_img_size or not strict_img_size
 
-        dpr = [r.tolist() for r in torch.linspace(0, drop_path_rate, sum(depths)).split(list(depths))]
+        # on the CPU even under a meta-device context: the rates are read out as floats
+        rates = torch.linspace(0, drop_path_rate, sum(depths), device="cpu")
+        dpr = [r.tolist() for r in rates.split(list(depths))]
         stages, dim, feat_size = [], embed_dim, grid
         for i in range(num_stages):
             stages.append(SwinTransformerV2CrStage(
@@ -355,7 +357,8 @@ class SwinTransformerV2Cr(nn.Module):
             self.img_size = to_2tuple(img_size)
         grid = self.patch_embed.grid_size
         if window_ratio is not None:
-            self.window_ratio = list(window_ratio) if isinstance(window_ratio, (list, tuple)) else [window_ratio] * num_stages
+            per_stage = isinstance(window_ratio, (list, tuple))
+            self.window_ratio = list(window_ratio) if per_stage else [window_ratio] * num_stages
         if window_size is not None:
             self.window_sizes = _stage_windows(window_size, num_stages)
         else:
