@@ -90,6 +90,8 @@ FAST_TIER: Dict[str, List[str]] = {
     ],
     "nasnet": ["nasnetalarge"],
     "pnasnet": ["pnasnet5large"],
+    "swin_transformer_v2": ["swinv2_tiny_window8_256", "swinv2_tiny_window16_256"],
+    "swin_transformer_v2_cr": ["swinv2_cr_tiny_ns_224"],
 }
 
 
