@@ -48,6 +48,7 @@ from .layer_scale import LayerScale, LayerScale2d
 from .patch_dropout import PatchDropout
 from .patch_embed import PatchEmbed, resample_patch_embed
 from .pos_embed import resample_abs_pos_embed, resample_abs_pos_embed_nhwc
+from .token_pool import TOKEN_POOLS, check_token_pool, pool_tokens, token_pool_width
 
 __all__ = [
     "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
@@ -84,4 +85,5 @@ __all__ = [
     "PatchDropout",
     "PatchEmbed", "resample_patch_embed",
     "resample_abs_pos_embed", "resample_abs_pos_embed_nhwc",
+    "TOKEN_POOLS", "check_token_pool", "pool_tokens", "token_pool_width",
 ]
