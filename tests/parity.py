@@ -78,6 +78,8 @@ FAST_TIER: Dict[str, List[str]] = {
     "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
     "cait": ["cait_xxs24_224"],
     "pit": ["pit_ti_224", "pit_ti_distilled_224"],
+    "convit": ["convit_tiny"],
+    "tnt": ["tnt_s_patch16_224", "tnt_s_legacy_patch16_224"],
 }
 
 
