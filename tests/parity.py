@@ -80,6 +80,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "pit": ["pit_ti_224", "pit_ti_distilled_224"],
     "convit": ["convit_tiny"],
     "tnt": ["tnt_s_patch16_224", "tnt_s_legacy_patch16_224"],
+    "visformer": ["visformer_tiny"],
 }
 
 
