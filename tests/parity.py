@@ -92,6 +92,12 @@ FAST_TIER: Dict[str, List[str]] = {
     "pnasnet": ["pnasnet5large"],
     "swin_transformer_v2": ["swinv2_tiny_window8_256", "swinv2_tiny_window16_256"],
     "swin_transformer_v2_cr": ["swinv2_cr_tiny_ns_224"],
+    "cait": ["cait_xxs24_224"],
+    "pit": ["pit_ti_224", "pit_ti_distilled_224"],
+    "convit": ["convit_tiny"],
+    "tnt": ["tnt_s_patch16_224", "tnt_s_legacy_patch16_224"],
+    "visformer": ["visformer_tiny"],
+    "twins": ["twins_svt_small", "twins_pcpvt_small"],
 }
 
 

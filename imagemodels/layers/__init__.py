@@ -50,6 +50,7 @@ from .patch_embed import PatchEmbed, resample_patch_embed
 from .pos_embed import resample_abs_pos_embed, resample_abs_pos_embed_nhwc
 from .rel_pos_mlp import RelPosMlp, gen_relative_log_coords
 from .hybrid_embed import HybridEmbed
+from .token_pool import TOKEN_POOLS, check_token_pool, pool_tokens, token_pool_width
 
 __all__ = [
     "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
@@ -88,4 +89,5 @@ __all__ = [
     "resample_abs_pos_embed", "resample_abs_pos_embed_nhwc",
     "RelPosMlp", "gen_relative_log_coords",
     "HybridEmbed",
+    "TOKEN_POOLS", "check_token_pool", "pool_tokens", "token_pool_width",
 ]
