@@ -77,6 +77,8 @@ FAST_TIER: Dict[str, List[str]] = {
     "mlp_mixer": ["mixer_s32_224", "gmixer_12_224", "resmlp_12_224", "gmlp_ti16_224"],
     "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
     "levit": ["levit_128s", "levit_conv_128s", "levit_256d"],
+    "xcit": ["xcit_nano_12_p16_224", "xcit_tiny_12_p8_224"],
+    "nest": ["nest_tiny", "nest_tiny_jx"],
 }
 
 
