@@ -98,6 +98,9 @@ FAST_TIER: Dict[str, List[str]] = {
     "tnt": ["tnt_s_patch16_224", "tnt_s_legacy_patch16_224"],
     "visformer": ["visformer_tiny"],
     "twins": ["twins_svt_small", "twins_pcpvt_small"],
+    "levit": ["levit_128s", "levit_conv_128s", "levit_256d"],
+    "xcit": ["xcit_nano_12_p16_224", "xcit_tiny_12_p8_224"],
+    "nest": ["nest_tiny", "nest_tiny_jx"],
 }
 
 
