@@ -76,6 +76,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "beit": ["beit_base_patch16_224"],
     "mlp_mixer": ["mixer_s32_224", "gmixer_12_224", "resmlp_12_224", "gmlp_ti16_224"],
     "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
+    "dpn": ["dpn48b", "dpn68"],
 }
 
 
