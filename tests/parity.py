@@ -77,6 +77,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "mlp_mixer": ["mixer_s32_224", "gmixer_12_224", "resmlp_12_224", "gmlp_ti16_224"],
     "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
     "dpn": ["dpn48b", "dpn68"],
+    "selecsls": ["selecsls42b"],
 }
 
 
