@@ -78,6 +78,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
     "dpn": ["dpn48b", "dpn68"],
     "selecsls": ["selecsls42b"],
+    "tresnet": ["tresnet_m", "tresnet_v2_l"],
 }
 
 
