@@ -30,6 +30,7 @@ from .norm_act import (
 from .padding import get_padding, get_padding_value, get_same_padding, is_static_pad, pad_same
 from .pool2d_same import AvgPool2dSame, MaxPool2dSame, avg_pool2d_same, create_pool2d, max_pool2d_same
 from .separable_conv import SeparableConv2d, SeparableConvNormAct
+from .space_to_depth import DepthToSpace, SpaceToDepth
 from .selective_kernel import SelectiveKernel, SelectiveKernelAttn
 from .split_attn import RadixSoftmax, SplitAttn
 from .evo_norm import EvoNorm2dS0
@@ -72,6 +73,7 @@ __all__ = [
     "get_padding", "get_padding_value", "get_same_padding", "is_static_pad", "pad_same",
     "AvgPool2dSame", "avg_pool2d_same", "MaxPool2dSame", "max_pool2d_same", "create_pool2d",
     "SeparableConv2d", "SeparableConvNormAct",
+    "DepthToSpace", "SpaceToDepth",
     "SelectiveKernel", "SelectiveKernelAttn",
     "RadixSoftmax", "SplitAttn",
     "ScaledStdConv2d", "ScaledStdConv2dSame", "StdConv2d", "StdConv2dSame",
