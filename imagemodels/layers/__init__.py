@@ -48,6 +48,9 @@ from .layer_scale import LayerScale, LayerScale2d
 from .patch_dropout import PatchDropout
 from .patch_embed import PatchEmbed, resample_patch_embed
 from .pos_embed import resample_abs_pos_embed, resample_abs_pos_embed_nhwc
+from .pos_embed_sincos import (
+    RotaryEmbeddingCat, RotaryEmbeddingDinoV3, RotaryEmbeddingMixed, apply_rot_embed_cat,
+)
 
 __all__ = [
     "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
@@ -82,6 +85,7 @@ __all__ = [
     "Format", "FormatT", "get_channel_dim", "get_spatial_dim", "nchw_to", "nhwc_to",
     "LayerScale", "LayerScale2d",
     "PatchDropout",
+    "RotaryEmbeddingCat", "RotaryEmbeddingDinoV3", "RotaryEmbeddingMixed", "apply_rot_embed_cat",
     "PatchEmbed", "resample_patch_embed",
     "resample_abs_pos_embed", "resample_abs_pos_embed_nhwc",
 ]
