@@ -155,9 +155,9 @@ def _make_mlp(kind: str, dim: int, hidden: int, scale_mlp: bool, norm_layer, dro
 
 
 class EvaBlock(nn.Module):
-    """Pre-norm block (``post_norm``: the norms sit on the branch outputs instead, EVA-02-E), with
+    """Pre-norm block (``use_post_norm``: the norms sit on the branch outputs instead, EVA-02-E), with
     LayerScale as ``gamma_1`` / ``gamma_2`` when ``init_values`` is given (Sapiens2 scales the
-    attention branch only: ``mlp_layer_scale=False``)."""
+    attention branch only: ``attn_only_layer_scale=True``)."""
 
     def __init__(
         self,
@@ -176,15 +176,15 @@ class EvaBlock(nn.Module):
         attn_drop: float = 0.0,
         drop_path: float = 0.0,
         init_values: Optional[float] = None,
-        mlp_layer_scale: bool = True,
-        post_norm: bool = False,
+        attn_only_layer_scale: bool = False,
+        use_post_norm: bool = False,
         norm_layer: Callable[..., nn.Module] = LayerNorm,
         device=None,
         dtype=None,
     ) -> None:
         super().__init__()
         dd = dict(device=device, dtype=dtype)
-        self.post_norm = post_norm
+        self.post_norm = use_post_norm
         self.norm1 = norm_layer(dim, **dd)
         self.attn = EvaAttention(
             dim, num_heads=num_heads, qkv_fused=qkv_fused, attn_bias=attn_bias, qk_norm=qk_norm,
@@ -194,7 +194,7 @@ class EvaBlock(nn.Module):
         self.drop_path1 = DropPath(drop_path) if drop_path > 0.0 else nn.Identity()
         self.norm2 = norm_layer(dim, **dd)
         self.mlp = _make_mlp(mlp, dim, int(dim * mlp_ratio), scale_mlp, norm_layer, proj_drop, dd)
-        use_ls2 = init_values is not None and mlp_layer_scale
+        use_ls2 = init_values is not None and not attn_only_layer_scale
         self.gamma_2 = nn.Parameter(torch.full((dim,), float(init_values), **dd)) if use_ls2 else None
         self.drop_path2 = DropPath(drop_path) if drop_path > 0.0 else nn.Identity()
 
@@ -232,25 +232,26 @@ class Eva(nn.Module):
         mlp: str = "mlp",
         mlp_ratio: float = 4.0,
         scale_mlp: bool = False,
-        norm: str = "ln",
+        norm_layer: Union[str, Callable[..., nn.Module]] = "ln",
         init_values: Optional[float] = None,
-        mlp_layer_scale: bool = True,
-        post_norm: bool = False,
+        attn_only_layer_scale: bool = False,
+        use_post_norm: bool = False,
         class_token: bool = True,
         num_reg_tokens: int = 0,
         use_abs_pos_emb: bool = True,
         no_embed_class: bool = False,
-        rope: Optional[str] = "cat",
+        use_rot_pos_emb: bool = True,
+        rope_type: str = "cat",
         rope_temperature: float = 10000.0,
         ref_feat_shape: Optional[Tuple[int, int]] = None,
         rope_grid_offset: float = 0.0,
         rope_grid_indexing: str = "ij",
         rope_rescale_coords: Optional[float] = None,
         patch_bias: bool = True,
-        norm_pre: bool = False,
-        final_norm: bool = False,
+        use_pre_transformer_norm: bool = False,
+        use_post_transformer_norm: bool = False,
         use_fc_norm: bool = True,
-        attn_pool_heads: int = 8,
+        attn_pool_num_heads: int = 8,
         dynamic_img_size: bool = False,
         dynamic_img_pad: bool = False,
         drop_rate: float = 0.0,
@@ -269,11 +270,13 @@ class Eva(nn.Module):
             raise ValueError(f"global_pool must be one of {_POOLS}, got {global_pool!r}")
         if global_pool == "token" and not class_token:
             raise ValueError("global_pool='token' needs a class token (class_token=True)")
-        if norm not in _NORMS:
-            raise ValueError(f"norm must be one of {sorted(_NORMS)}, got {norm!r}")
-        if rope not in (None, "cat", "dinov3", "mixed"):
-            raise ValueError(f"rope must be None, 'cat', 'dinov3' or 'mixed', got {rope!r}")
-        norm_layer = _NORMS[norm]
+        if isinstance(norm_layer, str):
+            if norm_layer not in _NORMS:
+                raise ValueError(f"norm_layer must be a norm class or one of {sorted(_NORMS)}, got {norm_layer!r}")
+            norm_layer = _NORMS[norm_layer]
+        if rope_type not in ("cat", "dinov3", "mixed"):
+            raise ValueError(f"rope_type must be 'cat', 'dinov3' or 'mixed', got {rope_type!r}")
+        rope = rope_type if use_rot_pos_emb else None
         self.num_classes = num_classes
         self.in_chans = in_chans
         self.global_pool = global_pool
@@ -316,7 +319,7 @@ class Eva(nn.Module):
                 feat_shape=None if dynamic_img_size else grid, grid_indexing=rope_grid_indexing, **dd)
         else:
             self.rope = None
-        self.norm_pre = norm_layer(embed_dim, **dd) if norm_pre else nn.Identity()
+        self.norm_pre = norm_layer(embed_dim, **dd) if use_pre_transformer_norm else nn.Identity()
 
         dpr = [drop_path_rate * i / (depth - 1) if depth > 1 else 0.0 for i in range(depth)]
         self.blocks = nn.ModuleList([
@@ -324,14 +327,14 @@ class Eva(nn.Module):
                 embed_dim, num_heads, qkv_fused=qkv_fused, attn_bias=attn_bias, qk_norm=qk_norm,
                 scale_attn_inner=scale_attn_inner, mlp=mlp, mlp_ratio=mlp_ratio, scale_mlp=scale_mlp,
                 rotate_half=rope == "dinov3", num_prefix_tokens=self.num_prefix_tokens, proj_drop=proj_drop_rate,
-                attn_drop=attn_drop_rate, drop_path=dpr[i], init_values=init_values, mlp_layer_scale=mlp_layer_scale,
-                post_norm=post_norm, norm_layer=norm_layer, **dd)
+                attn_drop=attn_drop_rate, drop_path=dpr[i], init_values=init_values,
+                attn_only_layer_scale=attn_only_layer_scale, use_post_norm=use_post_norm, norm_layer=norm_layer, **dd)
             for i in range(depth)
         ])
         self.feature_info = [dict(module=f"blocks.{i}", num_chs=embed_dim, reduction=reduction) for i in range(depth)]
-        self.norm = norm_layer(embed_dim, **dd) if final_norm else nn.Identity()
+        self.norm = norm_layer(embed_dim, **dd) if use_post_transformer_norm else nn.Identity()
         if global_pool == "map":
-            self.attn_pool = AttentionPoolLatent(embed_dim, num_heads=attn_pool_heads, mlp_ratio=4.0,
+            self.attn_pool = AttentionPoolLatent(embed_dim, num_heads=attn_pool_num_heads, mlp_ratio=4.0,
                                                  norm_layer=norm_layer, **dd)
         else:
             self.attn_pool = None
@@ -560,22 +563,22 @@ def checkpoint_filter_fn(state_dict: Dict[str, torch.Tensor], model: Eva) -> Dic
 
 _EVA02 = dict(patch_size=14, ref_feat_shape=(16, 16), mlp_ratio=4 * 2 / 3)
 _EVA02_BL = dict(_EVA02, qkv_fused=False, mlp="swiglu", scale_mlp=True)
-_EVA02_CLIP = dict(scale_attn_inner=True, final_norm=True, use_fc_norm=False, global_pool="token")
-_EVA_G = dict(patch_size=14, embed_dim=1408, depth=40, num_heads=16, mlp_ratio=6144 / 1408, rope=None)
-_CLIP_HEAD = dict(final_norm=True, use_fc_norm=False, global_pool="token")
+_EVA02_CLIP = dict(scale_attn_inner=True, use_post_transformer_norm=True, use_fc_norm=False, global_pool="token")
+_EVA_G = dict(patch_size=14, embed_dim=1408, depth=40, num_heads=16, mlp_ratio=6144 / 1408, use_rot_pos_emb=False)
+_CLIP_HEAD = dict(use_post_transformer_norm=True, use_fc_norm=False, global_pool="token")
 _NAVER = dict(attn_bias="qkv", init_values=1e-5, rope_temperature=100.0, rope_grid_indexing="xy", **_CLIP_HEAD)
-_NAVER_MIXED = dict(_NAVER, rope="mixed", rope_temperature=10.0)
+_NAVER_MIXED = dict(_NAVER, rope_type="mixed", rope_temperature=10.0)
 _SBB = dict(img_size=256, init_values=1e-5, class_token=False, use_abs_pos_emb=False, ref_feat_shape=(16, 16))
-_DINOV3 = dict(img_size=256, norm="ln1e-05", init_values=1e-5, num_reg_tokens=4, use_abs_pos_emb=False, rope="dinov3",
-               rope_temperature=100.0, final_norm=True, use_fc_norm=False, dynamic_img_size=True, num_classes=0)
+_DINOV3 = dict(img_size=256, norm_layer="ln1e-05", init_values=1e-5, num_reg_tokens=4, use_abs_pos_emb=False, rope_type="dinov3",
+               rope_temperature=100.0, use_post_transformer_norm=True, use_fc_norm=False, dynamic_img_size=True, num_classes=0)
 _LINGBOT = dict(_DINOV3, img_size=512, global_pool="token")
-_SAPIENS = dict(img_size=(1024, 768), qkv_fused=False, attn_bias="qkv", qk_norm=True, mlp="glu", norm="rms",
-                init_values=1.0, mlp_layer_scale=False, num_reg_tokens=8, use_abs_pos_emb=False, rope="dinov3",
-                rope_temperature=100.0, rope_rescale_coords=2.0, final_norm=True, use_fc_norm=False,
+_SAPIENS = dict(img_size=(1024, 768), qkv_fused=False, attn_bias="qkv", qk_norm=True, mlp="glu", norm_layer="rms",
+                init_values=1.0, attn_only_layer_scale=True, num_reg_tokens=8, use_abs_pos_emb=False, rope_type="dinov3",
+                rope_temperature=100.0, rope_rescale_coords=2.0, use_post_transformer_norm=True, use_fc_norm=False,
                 global_pool="token", dynamic_img_size=True, num_classes=0)
-_PE = dict(attn_bias="qkv", norm="ln1e-05", rope_grid_offset=1.0, rope_grid_indexing="xy", patch_bias=False,
-           norm_pre=True, use_fc_norm=False)
-_PE_CORE = dict(_PE, final_norm=True, global_pool="map")
+_PE = dict(attn_bias="qkv", norm_layer="ln1e-05", rope_grid_offset=1.0, rope_grid_indexing="xy", patch_bias=False,
+           use_pre_transformer_norm=True, use_fc_norm=False)
+_PE_CORE = dict(_PE, use_post_transformer_norm=True, global_pool="map")
 _PE_FEAT = dict(_PE, num_classes=0)
 _PE_G = dict(patch_size=14, embed_dim=1536, depth=50, num_heads=16, mlp_ratio=8960 / 1536, class_token=False,
              rope_grid_offset=0.0, ref_feat_shape=(32, 32), img_size=448)
@@ -585,7 +588,7 @@ EVAS: Dict[str, Dict[str, Any]] = {
     "eva02_base_patch14_448": dict(_EVA02_BL, img_size=448),
     "eva02_base_patch16_clip_224": dict(_EVA02_BL, **_EVA02_CLIP, patch_size=16, num_classes=512),
     "eva02_enormous_patch14_clip_224": dict(patch_size=14, embed_dim=1792, depth=64, num_heads=16, mlp_ratio=15360 / 1792,
-                                            post_norm=True, rope=None, **_CLIP_HEAD, num_classes=1024),
+                                            use_post_norm=True, use_rot_pos_emb=False, **_CLIP_HEAD, num_classes=1024),
     "eva02_large_patch14_224": dict(_EVA02_BL, embed_dim=1024, depth=24, num_heads=16, num_classes=0),
     "eva02_large_patch14_448": dict(_EVA02_BL, img_size=448, embed_dim=1024, depth=24, num_heads=16),
     "eva02_large_patch14_clip_224": dict(_EVA02_BL, **_EVA02_CLIP, embed_dim=1024, depth=24, num_heads=16, num_classes=768),
