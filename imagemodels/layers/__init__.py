@@ -52,6 +52,9 @@ from .pos_embed import resample_abs_pos_embed, resample_abs_pos_embed_nhwc
 from .rel_pos_mlp import RelPosMlp, gen_relative_log_coords
 from .hybrid_embed import HybridEmbed
 from .token_pool import TOKEN_POOLS, check_token_pool, pool_tokens, token_pool_width
+from .pos_embed_sincos import (
+    RotaryEmbeddingCat, RotaryEmbeddingDinoV3, RotaryEmbeddingMixed, apply_rot_embed_cat,
+)
 
 __all__ = [
     "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
@@ -87,6 +90,7 @@ __all__ = [
     "Format", "FormatT", "get_channel_dim", "get_spatial_dim", "nchw_to", "nhwc_to",
     "LayerScale", "LayerScale2d",
     "PatchDropout",
+    "RotaryEmbeddingCat", "RotaryEmbeddingDinoV3", "RotaryEmbeddingMixed", "apply_rot_embed_cat",
     "PatchEmbed", "resample_patch_embed",
     "resample_abs_pos_embed", "resample_abs_pos_embed_nhwc",
     "RelPosMlp", "gen_relative_log_coords",
