@@ -126,3 +126,13 @@ def test_bad_options_raise_clear_errors():
         imagemodels.create_model("eva02_tiny_patch14_224", img_size=56, depth=1, global_pool="nope")
     with pytest.raises(ValueError, match="class token"):
         imagemodels.create_model("vit_medium_patch16_rope_reg1_gap_256", img_size=64, depth=1, global_pool="token")
+
+
+def test_grouped_query_attention_blocks_match_reference():
+    # Sapiens2's middle blocks use half as many kv heads; the same layout at width 256 / depth 3
+    ref, ours = _pair("vit_large_patch16_sapiens2", img_size=64, embed_dim=256, num_heads=4, depth=3,
+                      num_kv_heads=[4, 2, 4])
+    assert ours.blocks[1].attn.k_proj.weight.shape == (128, 256)
+    x = torch.randn(1, 3, 64, 48)
+    with torch.no_grad():
+        torch.testing.assert_close(ours(x), ref(x), atol=1e-4, rtol=0)

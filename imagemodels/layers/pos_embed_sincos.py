@@ -52,10 +52,10 @@ def rope_bands(dim: int, temperature: float = 10000.0) -> torch.Tensor:
     return 1.0 / temperature ** (torch.arange(0, dim // 2, 2, dtype=torch.float32) / (dim // 2))
 
 
-def _grid(shape: Tuple[int, int], indexing: str) -> Tuple[torch.Tensor, torch.Tensor]:
+def _grid(shape: Tuple[int, int], device=None) -> Tuple[torch.Tensor, torch.Tensor]:
     """Row-major (row, col) float coordinates of a (H, W) grid, each flattened to H * W."""
-    rows = torch.arange(shape[0], dtype=torch.float32)
-    cols = torch.arange(shape[1], dtype=torch.float32)
+    rows = torch.arange(shape[0], dtype=torch.float32, device=device)
+    cols = torch.arange(shape[1], dtype=torch.float32, device=device)
     grid_r, grid_c = torch.meshgrid(rows, cols, indexing="ij")
     return grid_r.flatten(), grid_c.flatten()
 
@@ -88,17 +88,18 @@ class RotaryEmbeddingCat(nn.Module):
         self.register_buffer("pos_embed", self._compute(self.feat_shape) if feat_shape is not None else None,
                              persistent=False)
 
-    def _compute(self, shape: Tuple[int, int]) -> torch.Tensor:
-        rows, cols = _grid(shape, "ij")
+    def _compute(self, shape: Tuple[int, int], device=None) -> torch.Tensor:
+        # device None: the default device (meta under ``with torch.device('meta')``)
+        rows, cols = _grid(shape, device)
         rows, cols = rows + self.grid_offset, cols + self.grid_offset
         if self.ref_feat_shape is not None:
             rows = rows / shape[0] * self.ref_feat_shape[0]
             cols = cols / shape[1] * self.ref_feat_shape[1]
-        bands = rope_bands(self.dim, self.temperature).to(self.bands.device if self.bands.device.type != "meta" else "cpu")
+        bands = rope_bands(self.dim, self.temperature).to(rows.device)
         first, second = (rows, cols) if self.grid_indexing == "ij" else (cols, rows)
-        angles = torch.cat([first.to(bands.device)[:, None] * bands, second.to(bands.device)[:, None] * bands], dim=-1)
+        angles = torch.cat([first[:, None] * bands, second[:, None] * bands], dim=-1)
         angles = angles.repeat_interleave(2, dim=-1)  # each angle turns one (even, odd) channel pair
-        return torch.cat([angles.sin(), angles.cos()], dim=-1).to(self.bands.device)
+        return torch.cat([angles.sin(), angles.cos()], dim=-1)
 
     def get_embed(self, shape: Optional[Tuple[int, int]] = None) -> torch.Tensor:
         """``(H * W, 2 * dim)``: the cached grid's embedding, or the one for ``shape``."""
@@ -106,11 +107,11 @@ class RotaryEmbeddingCat(nn.Module):
             if self.pos_embed is None:
                 raise ValueError("this rotary embedding was built without feat_shape; pass the grid shape")
             return self.pos_embed
-        return self._compute(tuple(shape))
+        return self._compute(tuple(shape), self.bands.device)
 
     def update_feat_shape(self, feat_shape: Tuple[int, int]) -> None:
         self.feat_shape = tuple(feat_shape)
-        self.pos_embed = self._compute(self.feat_shape)
+        self.pos_embed = self._compute(self.feat_shape, self.bands.device)
 
 
 class RotaryEmbeddingDinoV3(nn.Module):
@@ -131,7 +132,7 @@ class RotaryEmbeddingDinoV3(nn.Module):
 
     def get_embed(self, shape: Tuple[int, int]) -> torch.Tensor:
         """``(H * W, 2 * dim)`` for a (H, W) grid."""
-        device = self.periods.device if self.periods.device.type != "meta" else torch.device("cpu")
+        device = self.periods.device
         periods = self._periods().to(device)
         coords = []
         for size in shape:
@@ -144,7 +145,7 @@ class RotaryEmbeddingDinoV3(nn.Module):
             rows, cols = rows * scale, cols * scale
         angles = 2 * math.pi * torch.cat([rows[:, None] / periods, cols[:, None] / periods], dim=-1)
         angles = angles.tile(2)
-        return torch.cat([angles.sin(), angles.cos()], dim=-1).to(self.periods.device)
+        return torch.cat([angles.sin(), angles.cos()], dim=-1)
 
 
 class RotaryEmbeddingMixed(nn.Module):
@@ -188,8 +189,8 @@ class RotaryEmbeddingMixed(nn.Module):
         return out.to(device=device, dtype=dtype)
 
     @staticmethod
-    def _coords(shape: Tuple[int, int]) -> Tuple[torch.Tensor, torch.Tensor]:
-        rows, cols = _grid(shape, "ij")
+    def _coords(shape: Tuple[int, int], device=None) -> Tuple[torch.Tensor, torch.Tensor]:
+        rows, cols = _grid(shape, device)
         return cols, rows  # x runs along a row (the column index), y down the rows
 
     def get_embed(self, shape: Optional[Tuple[int, int]] = None) -> torch.Tensor:
@@ -198,7 +199,7 @@ class RotaryEmbeddingMixed(nn.Module):
                 raise ValueError("this rotary embedding was built without feat_shape; pass the grid shape")
             t_x, t_y = self.t_x, self.t_y
         else:
-            t_x, t_y = (t.to(self.freqs.device) for t in self._coords(tuple(shape)))
+            t_x, t_y = self._coords(tuple(shape), self.freqs.device)
         freqs = self.freqs.float()
         angles = t_x[:, None] * freqs[0, :, :, None, :] + t_y[:, None] * freqs[1, :, :, None, :]
         angles = angles.repeat_interleave(2, dim=-1)

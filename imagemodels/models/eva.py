@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -68,6 +68,7 @@ class EvaAttention(nn.Module):
         self,
         dim: int,
         num_heads: int = 8,
+        num_kv_heads: Optional[int] = None,
         qkv_fused: bool = True,
         attn_bias: str = "qv",
         qk_norm: bool = False,
@@ -87,13 +88,19 @@ class EvaAttention(nn.Module):
         if dim % num_heads:
             raise ValueError(f"dim ({dim}) must be divisible by num_heads ({num_heads})")
         self.num_heads = num_heads
+        self.num_kv_heads = num_kv_heads or num_heads
+        if num_heads % self.num_kv_heads:
+            raise ValueError(f"num_heads ({num_heads}) must be a multiple of num_kv_heads ({self.num_kv_heads})")
         self.head_dim = dim // num_heads
+        kv_dim = self.head_dim * self.num_kv_heads
         self.scale = self.head_dim ** -0.5
         self.num_prefix_tokens = num_prefix_tokens
         self.rotate_half = rotate_half
         self.fused_attn = use_fused_attn()
         self.qkv_fused = qkv_fused
         if qkv_fused:
+            if kv_dim != dim:
+                raise ValueError("grouped-query attention (num_kv_heads < num_heads) needs qkv_fused=False")
             self.qkv = nn.Linear(dim, dim * 3, bias=attn_bias == "qkv", **dd)
             if attn_bias == "qv":
                 self.q_bias = nn.Parameter(torch.zeros(dim, **dd))
@@ -102,8 +109,8 @@ class EvaAttention(nn.Module):
                 self.q_bias = self.v_bias = None
         else:
             self.q_proj = nn.Linear(dim, dim, bias=attn_bias != "none", **dd)
-            self.k_proj = nn.Linear(dim, dim, bias=attn_bias == "qkv", **dd)
-            self.v_proj = nn.Linear(dim, dim, bias=attn_bias != "none", **dd)
+            self.k_proj = nn.Linear(dim, kv_dim, bias=attn_bias == "qkv", **dd)
+            self.v_proj = nn.Linear(dim, kv_dim, bias=attn_bias != "none", **dd)
         self.q_norm = norm_layer(self.head_dim, **dd) if qk_norm else nn.Identity()
         self.k_norm = norm_layer(self.head_dim, **dd) if qk_norm else nn.Identity()
         self.attn_drop = nn.Dropout(attn_drop)
@@ -119,7 +126,7 @@ class EvaAttention(nn.Module):
                 bias = torch.cat((self.q_bias, torch.zeros_like(self.v_bias), self.v_bias))
             qkv = F.linear(x, self.qkv.weight, bias).reshape(batch, tokens, 3, self.num_heads, -1)
             return qkv.permute(2, 0, 3, 1, 4).unbind(0)
-        split = lambda t: t.reshape(batch, tokens, self.num_heads, -1).transpose(1, 2)  # noqa: E731
+        split = lambda t: t.reshape(batch, tokens, -1, self.head_dim).transpose(1, 2)  # noqa: E731
         return split(self.q_proj(x)), split(self.k_proj(x)), split(self.v_proj(x))
 
     def _rotate(self, t: torch.Tensor, rope: torch.Tensor) -> torch.Tensor:
@@ -135,6 +142,9 @@ class EvaAttention(nn.Module):
         q, k = self.q_norm(q), self.k_norm(k)
         if rope is not None:
             q, k = self._rotate(q, rope).type_as(v), self._rotate(k, rope).type_as(v)
+        if self.num_kv_heads != self.num_heads:  # grouped-query: each kv head serves consecutive query heads
+            groups = self.num_heads // self.num_kv_heads
+            k, v = k.repeat_interleave(groups, dim=1), v.repeat_interleave(groups, dim=1)
         x = scaled_dot_product(
             q, k, v, fused=self.fused_attn, scale=self.scale, dropout_p=self.attn_drop.p if self.training else 0.0,
             attn_mask=attn_mask, attn_drop=self.attn_drop)
@@ -163,6 +173,7 @@ class EvaBlock(nn.Module):
         self,
         dim: int,
         num_heads: int,
+        num_kv_heads: Optional[int] = None,
         qkv_fused: bool = True,
         attn_bias: str = "qv",
         qk_norm: bool = False,
@@ -187,7 +198,7 @@ class EvaBlock(nn.Module):
         self.post_norm = use_post_norm
         self.norm1 = norm_layer(dim, **dd)
         self.attn = EvaAttention(
-            dim, num_heads=num_heads, qkv_fused=qkv_fused, attn_bias=attn_bias, qk_norm=qk_norm,
+            dim, num_heads=num_heads, num_kv_heads=num_kv_heads, qkv_fused=qkv_fused, attn_bias=attn_bias, qk_norm=qk_norm,
             scale_norm=scale_attn_inner, rotate_half=rotate_half, num_prefix_tokens=num_prefix_tokens,
             attn_drop=attn_drop, proj_drop=proj_drop, norm_layer=norm_layer, **dd)
         self.gamma_1 = nn.Parameter(torch.full((dim,), float(init_values), **dd)) if init_values is not None else None
@@ -225,6 +236,7 @@ class Eva(nn.Module):
         embed_dim: int = 768,
         depth: int = 12,
         num_heads: int = 12,
+        num_kv_heads: Optional[Union[int, Sequence[int]]] = None,
         qkv_fused: bool = True,
         attn_bias: str = "qv",
         qk_norm: bool = False,
@@ -322,9 +334,13 @@ class Eva(nn.Module):
         self.norm_pre = norm_layer(embed_dim, **dd) if use_pre_transformer_norm else nn.Identity()
 
         dpr = [drop_path_rate * i / (depth - 1) if depth > 1 else 0.0 for i in range(depth)]
+        if num_kv_heads is None or isinstance(num_kv_heads, int):
+            num_kv_heads = [num_kv_heads] * depth
+        if len(num_kv_heads) != depth:
+            raise ValueError(f"num_kv_heads must be an int or one value per block ({depth}), got {len(num_kv_heads)}")
         self.blocks = nn.ModuleList([
             EvaBlock(
-                embed_dim, num_heads, qkv_fused=qkv_fused, attn_bias=attn_bias, qk_norm=qk_norm,
+                embed_dim, num_heads, num_kv_heads=num_kv_heads[i], qkv_fused=qkv_fused, attn_bias=attn_bias, qk_norm=qk_norm,
                 scale_attn_inner=scale_attn_inner, mlp=mlp, mlp_ratio=mlp_ratio, scale_mlp=scale_mlp,
                 rotate_half=rope == "dinov3", num_prefix_tokens=self.num_prefix_tokens, proj_drop=proj_drop_rate,
                 attn_drop=attn_drop_rate, drop_path=dpr[i], init_values=init_values,
@@ -576,6 +592,13 @@ _SAPIENS = dict(img_size=(1024, 768), qkv_fused=False, attn_bias="qkv", qk_norm=
                 init_values=1.0, attn_only_layer_scale=True, num_reg_tokens=8, use_abs_pos_emb=False, rope_type="dinov3",
                 rope_temperature=100.0, rope_rescale_coords=2.0, use_post_transformer_norm=True, use_fc_norm=False,
                 global_pool="token", dynamic_img_size=True, num_classes=0)
+
+
+def _sapiens_kv_heads(num_heads: int, depth: int) -> Optional[List[int]]:
+    """Sapiens2: the first and last 8 blocks attend with all heads, the middle ones with half as many kv heads."""
+    return None if depth <= 16 else [num_heads] * 8 + [num_heads // 2] * (depth - 16) + [num_heads] * 8
+
+
 _PE = dict(attn_bias="qkv", norm_layer="ln1e-05", rope_grid_offset=1.0, rope_grid_indexing="xy", patch_bias=False,
            use_pre_transformer_norm=True, use_fc_norm=False)
 _PE_CORE = dict(_PE, use_post_transformer_norm=True, global_pool="map")
@@ -602,7 +625,8 @@ EVAS: Dict[str, Dict[str, Any]] = {
     "eva_giant_patch14_336": dict(_EVA_G, img_size=336),
     "eva_giant_patch14_560": dict(_EVA_G, img_size=560),
     "eva_giant_patch14_clip_224": dict(_EVA_G, **_CLIP_HEAD, num_classes=1024),
-    "vit_5b_patch16_sapiens2": dict(_SAPIENS, embed_dim=2432, depth=56, num_heads=32),
+    "vit_5b_patch16_sapiens2": dict(_SAPIENS, embed_dim=2432, depth=56, num_heads=32,
+                                    num_kv_heads=_sapiens_kv_heads(32, 56)),
     "vit_7b_patch16_dinov3": dict(_DINOV3, embed_dim=4096, depth=40, num_heads=32, attn_bias="none", mlp="swiglu",
                                   mlp_ratio=2.0),
     "vit_base_patch16_dinov3": dict(_DINOV3, attn_bias="none"),
@@ -617,8 +641,10 @@ EVAS: Dict[str, Dict[str, Any]] = {
     "vit_betwixt_patch16_rope_reg4_gap_256": dict(_SBB, embed_dim=640, num_heads=10, num_reg_tokens=4),
     "vit_giant_patch16_lingbot": dict(_LINGBOT, embed_dim=1536, depth=40, num_heads=24, attn_bias="none", mlp="swiglu",
                                       mlp_ratio=4 * 2 / 3),
-    "vit_giant_patch16_sapiens2": dict(_SAPIENS, embed_dim=1536, depth=40, num_heads=24),
-    "vit_huge_patch16_sapiens2": dict(_SAPIENS, embed_dim=1280, depth=32, num_heads=16),
+    "vit_giant_patch16_sapiens2": dict(_SAPIENS, embed_dim=1536, depth=40, num_heads=24,
+                                       num_kv_heads=_sapiens_kv_heads(24, 40)),
+    "vit_huge_patch16_sapiens2": dict(_SAPIENS, embed_dim=1280, depth=32, num_heads=16,
+                                      num_kv_heads=_sapiens_kv_heads(16, 32)),
     "vit_huge_plus_patch16_dinov3": dict(_DINOV3, embed_dim=1280, depth=32, num_heads=20, attn_bias="none", mlp="swiglu"),
     "vit_huge_plus_patch16_dinov3_qkvb": dict(_DINOV3, embed_dim=1280, depth=32, num_heads=20, mlp="swiglu"),
     "vit_large_patch16_dinov3": dict(_DINOV3, embed_dim=1024, depth=24, num_heads=16, attn_bias="none"),
@@ -628,7 +654,8 @@ EVAS: Dict[str, Dict[str, Any]] = {
     "vit_large_patch16_rope_ape_224": dict(_NAVER, embed_dim=1024, depth=24, num_heads=16, no_embed_class=True),
     "vit_large_patch16_rope_mixed_224": dict(_NAVER_MIXED, embed_dim=1024, depth=24, num_heads=16, use_abs_pos_emb=False),
     "vit_large_patch16_rope_mixed_ape_224": dict(_NAVER_MIXED, embed_dim=1024, depth=24, num_heads=16, no_embed_class=True),
-    "vit_large_patch16_sapiens2": dict(_SAPIENS, embed_dim=1024, depth=24, num_heads=16),
+    "vit_large_patch16_sapiens2": dict(_SAPIENS, embed_dim=1024, depth=24, num_heads=16,
+                                       num_kv_heads=_sapiens_kv_heads(16, 24)),
     "vit_medium_patch16_rope_reg1_gap_256": dict(_SBB, embed_dim=512, num_heads=8, num_reg_tokens=1),
     "vit_mediumd_patch16_rope_reg1_gap_256": dict(_SBB, embed_dim=512, depth=20, num_heads=8, attn_bias="none",
                                                   num_reg_tokens=1),
