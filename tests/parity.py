@@ -82,6 +82,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "tnt": ["tnt_s_patch16_224", "tnt_s_legacy_patch16_224"],
     "visformer": ["visformer_tiny"],
     "twins": ["twins_svt_small", "twins_pcpvt_small"],
+    "coat": ["coat_lite_tiny", "coat_tiny"],
 }
 
 
