@@ -105,6 +105,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "dpn": ["dpn48b", "dpn68"],
     "selecsls": ["selecsls42b"],
     "tresnet": ["tresnet_m", "tresnet_v2_l"],
+    "coat": ["coat_lite_tiny", "coat_tiny"],
 }
 
 

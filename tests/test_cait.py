@@ -42,3 +42,17 @@ def test_prune_for_features_drops_class_path():
     assert model.cls_token is None and len(model.blocks) == 1 and len(model.blocks_token_only) == 0
     maps = model.forward_intermediates(torch.randn(1, 3, 32, 32), intermediates_only=True)
     assert maps[0].shape == (1, 32, 4, 4)
+
+
+def test_token_pools():
+    import pytest
+
+    from imagemodels.layers import pool_tokens, token_pool_width
+
+    x = torch.randn(2, 5, 4)
+    assert torch.equal(pool_tokens(x, "token"), x[:, 0])
+    assert torch.allclose(pool_tokens(x, "avg", num_prefix_tokens=1), x[:, 1:].mean(1))
+    assert pool_tokens(x, "catavgmax").shape == (2, token_pool_width(4, "catavgmax")) == (2, 8)
+    model = _tiny()
+    with pytest.raises(ValueError, match="global_pool must be one of"):
+        model.reset_classifier(3, "map")
