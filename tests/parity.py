@@ -79,6 +79,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "dpn": ["dpn48b", "dpn68"],
     "selecsls": ["selecsls42b"],
     "tresnet": ["tresnet_m", "tresnet_v2_l"],
+    "hrnet": ["hrnet_w18_small", "hrnet_w18_ssld"],
 }
 
 
