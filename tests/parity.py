@@ -106,6 +106,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "selecsls": ["selecsls42b"],
     "tresnet": ["tresnet_m", "tresnet_v2_l"],
     "coat": ["coat_lite_tiny", "coat_tiny"],
+    "hrnet": ["hrnet_w18_small", "hrnet_w18_ssld"],
 }
 
 
