@@ -76,6 +76,11 @@ FAST_TIER: Dict[str, List[str]] = {
     "beit": ["beit_base_patch16_224"],
     "mlp_mixer": ["mixer_s32_224", "gmixer_12_224", "resmlp_12_224", "gmlp_ti16_224"],
     "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
+    # bat_resnext26ts needs >= 256px (its 8x8 bilinear blocks): checked at the default size only
+    "byobnet": [
+        "test_byobnet", "gernet_s", "repvgg_a0", "repvgg_b1g4", "mobileone_s0", "resnext26ts", "gcresnext26ts",
+        "resnet33ts", "regnetz_b16_evos", "regnetz_d8_evos", "resnet51q", "resnet61q", "resnet50_clip", "resnet50_mlp",
+    ],
 }
 
 
