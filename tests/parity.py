@@ -107,6 +107,11 @@ FAST_TIER: Dict[str, List[str]] = {
     "tresnet": ["tresnet_m", "tresnet_v2_l"],
     "coat": ["coat_lite_tiny", "coat_tiny"],
     "hrnet": ["hrnet_w18_small", "hrnet_w18_ssld"],
+    # bat_resnext26ts needs >= 256px (its 8x8 bilinear blocks): checked at the default size only
+    "byobnet": [
+        "test_byobnet", "gernet_s", "repvgg_a0", "repvgg_b1g4", "mobileone_s0", "resnext26ts", "gcresnext26ts",
+        "resnet33ts", "regnetz_b16_evos", "regnetz_d8_evos", "resnet51q", "resnet61q", "resnet50_clip", "resnet50_mlp",
+    ],
 }
 
 

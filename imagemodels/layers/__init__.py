@@ -33,7 +33,7 @@ from .separable_conv import SeparableConv2d, SeparableConvNormAct
 from .space_to_depth import DepthToSpace, SpaceToDepth
 from .selective_kernel import SelectiveKernel, SelectiveKernelAttn
 from .split_attn import RadixSoftmax, SplitAttn
-from .evo_norm import EvoNorm2dS0
+from .evo_norm import EvoNorm2dS0, EvoNorm2dS0a
 from .filter_response_norm import FilterResponseNormTlu2d
 from .std_conv import ScaledStdConv2d, ScaledStdConv2dSame, StdConv2d, StdConv2dSame
 from .squeeze_excite import EffectiveSEModule, SEModule, SqueezeExcite
@@ -41,9 +41,11 @@ from .mixed_conv2d import MixedConv2d
 from .cond_conv2d import CondConv2d
 from .attention2d import MultiQueryAttention2d
 from .global_context import GlobalContext
+from .non_local_attn import BatNonLocalAttn, BilinearAttnTransform
 from .weight_init import trunc_normal_
 from .attention import Attention, set_fused_attn, use_fused_attn
 from .attention_pool import AttentionPoolLatent
+from .attention_pool2d import AttentionPool2d
 from .format import Format, FormatT, get_channel_dim, get_spatial_dim, nchw_to, nhwc_to
 from .layer_scale import LayerScale, LayerScale2d
 from .patch_dropout import PatchDropout
@@ -80,13 +82,14 @@ __all__ = [
     "SelectiveKernel", "SelectiveKernelAttn",
     "RadixSoftmax", "SplitAttn",
     "ScaledStdConv2d", "ScaledStdConv2dSame", "StdConv2d", "StdConv2dSame",
-    "EvoNorm2dS0", "FilterResponseNormTlu2d",
+    "EvoNorm2dS0", "EvoNorm2dS0a", "FilterResponseNormTlu2d",
     "EffectiveSEModule", "SEModule", "SqueezeExcite",
-    "MixedConv2d", "CondConv2d", "MultiQueryAttention2d", "GlobalContext",
+    "MixedConv2d", "CondConv2d", "MultiQueryAttention2d", "GlobalContext", "BatNonLocalAttn",
+    "BilinearAttnTransform",
     "trunc_normal_",
     "GlobalResponseNorm", "GlobalResponseNormMlp", "NormMlpClassifierHead", "RmsNorm2d", "SimpleNorm", "SimpleNorm2d",
     "Attention", "set_fused_attn", "use_fused_attn",
-    "AttentionPoolLatent",
+    "AttentionPoolLatent", "AttentionPool2d",
     "Format", "FormatT", "get_channel_dim", "get_spatial_dim", "nchw_to", "nhwc_to",
     "LayerScale", "LayerScale2d",
     "PatchDropout",

@@ -10,7 +10,7 @@ from typing import Any, Optional
 import torch
 from torch import nn
 
-__all__ = ["EvoNorm2dS0"]
+__all__ = ["EvoNorm2dS0", "EvoNorm2dS0a"]
 
 
 class EvoNorm2dS0(nn.Module):
@@ -55,3 +55,19 @@ class EvoNorm2dS0(nn.Module):
         if self.v is not None:
             x = x * torch.sigmoid(self.v.view(shape) * x) / self._group_std(x)
         return x * self.weight.view(shape) + self.bias.view(shape)
+
+
+class EvoNorm2dS0a(EvoNorm2dS0):
+    """S0 'a': always divides by the group std (also without the activation), eps 1e-3 by default.
+    The RegNetZ-evos checkpoints were trained with this form."""
+
+    def __init__(self, num_features: int, groups: int = 32, group_size: Optional[int] = None,
+                 apply_act: bool = True, eps: float = 1e-3, **kwargs: Any):
+        super().__init__(num_features, groups=groups, group_size=group_size, apply_act=apply_act, eps=eps, **kwargs)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        shape = (1, -1, 1, 1)
+        std = self._group_std(x)
+        if self.v is not None:
+            x = x * torch.sigmoid(self.v.view(shape) * x)
+        return x / std * self.weight.view(shape) + self.bias.view(shape)
