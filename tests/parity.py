@@ -163,6 +163,12 @@ def randomise_norm_stats(state_dict: Dict[str, torch.Tensor], seed: int = 0) -> 
             out[key] = torch.rand(value.shape, generator=gen) + 0.5
         elif key.endswith("running_mean"):
             out[key] = torch.randn(value.shape, generator=gen) * 0.1
+        elif value.numel() and bool((value == value.flatten()[0]).all()):
+            # constant-initialised tensors (norm weights/biases, zero biases, layer-scale gammas,
+            # zero-init post-norms, logit scales): at their init values whole branches add nothing
+            # or a wrong eps/bias hides, so both models get the same noisy values instead
+            scale = max(float(value.flatten()[0].abs()), 1.0) * 0.1
+            out[key] = value + torch.randn(value.shape, generator=gen) * scale
         else:
             out[key] = value
     return out
@@ -172,7 +178,7 @@ def randomise_norm_stats(state_dict: Dict[str, torch.Tensor], seed: int = 0) -> 
 # fixed_input_size weights): the fast tier builds both models with img_size=FAST_SIZE, so they are
 # compared at the fast size too. Other families (ResNets) are built and fed exactly as before.
 BUILD_AT_FAST_SIZE = {"vision_transformer", "deit", "vision_transformer_hybrid", "vision_transformer_relpos",
-                      "beit", "eva"}
+                      "beit", "eva", "cait", "pit", "convit", "tnt"}
 
 
 def build_kwargs_for(name: str, fast: bool) -> Dict[str, int]:
