@@ -79,6 +79,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "levit": ["levit_128s", "levit_conv_128s", "levit_256d"],
     "xcit": ["xcit_nano_12_p16_224", "xcit_tiny_12_p8_224"],
     "nest": ["nest_tiny", "nest_tiny_jx"],
+    "crossvit": ["crossvit_tiny_240", "crossvit_9_dagger_240"],
 }
 
 
