@@ -112,6 +112,7 @@ FAST_TIER: Dict[str, List[str]] = {
         "test_byobnet", "gernet_s", "repvgg_a0", "repvgg_b1g4", "mobileone_s0", "resnext26ts", "gcresnext26ts",
         "resnet33ts", "regnetz_b16_evos", "regnetz_d8_evos", "resnet51q", "resnet61q", "resnet50_clip", "resnet50_mlp",
     ],
+    "crossvit": ["crossvit_tiny_240", "crossvit_9_dagger_240"],
 }
 
 
