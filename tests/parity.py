@@ -81,7 +81,7 @@ FAST_TIER: Dict[str, List[str]] = {
     "dla": ["dla34", "dla46x_c", "dla60_res2next", "dla102"],
     "xception_aligned": ["xception41", "xception41p"],
     "beit": ["beit_base_patch16_224"],
-    "eva": ["eva02_tiny_patch14_336", "vit_pe_core_tiny_patch16_384", "vit_small_patch16_rope_mixed_ape_224"],
+    "eva": ["vit_small_patch16_dinov3", "eva02_tiny_patch14_336", "vit_pe_core_tiny_patch16_384", "vit_small_patch16_rope_mixed_ape_224"],
     "mlp_mixer": ["mixer_s32_224", "gmixer_12_224", "resmlp_12_224", "gmlp_ti16_224"],
     "swin_transformer": ["swin_tiny_patch4_window7_224", "swin_s3_tiny_224"],
     "ghostnet": ["ghostnet_050", "ghostnetv2_100", "ghostnetv3_050"],
