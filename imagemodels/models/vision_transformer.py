@@ -364,7 +364,7 @@ class DiffAttention(_DiffLambda):
         self.norm = norm_layer(dim, **dd) if scale_norm else nn.Identity()
         self.proj = nn.Linear(dim, dim, bias=proj_bias, **dd)
         self.proj_drop = nn.Dropout(proj_drop)
-        self.sub_norm = RmsNorm(2 * self.head_dim, **dd)
+        self.sub_norm = RmsNorm(2 * self.head_dim, eps=1e-5, **dd)  # the reference's eps (1e-5, not 1e-6)
         self._init_lambda(self.head_dim, depth, dd)
 
     def forward(self, x: torch.Tensor, attn_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -419,7 +419,7 @@ class DiffParallelScalingBlock(_DiffLambda):
         self.q_norm = norm_layer(self.head_dim, **dd) if qk_norm else nn.Identity()
         self.k_norm = norm_layer(self.head_dim, **dd) if qk_norm else nn.Identity()
         self.attn_drop = nn.Dropout(attn_drop)
-        self.sub_norm = RmsNorm(2 * self.head_dim, **dd)
+        self.sub_norm = RmsNorm(2 * self.head_dim, eps=1e-5, **dd)  # the reference's eps (1e-5, not 1e-6)
         self.mlp_drop = nn.Dropout(proj_drop)
         self.mlp_act = act_layer()
         self.out_proj = nn.Linear(dim + mlp_hidden, dim, bias=proj_bias, **dd)
