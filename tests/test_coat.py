@@ -1,6 +1,8 @@
 """CoaT behaviour: shared position modules and MLP, factorized attention, co-scale outputs."""
+import pytest
 import torch
 
+import imagemodels
 from imagemodels.models.coat import CoaT, ConvRelPosEnc, FactorAttnConvRelPosEnc
 
 
@@ -39,3 +41,26 @@ def test_lite_and_full_feature_shapes():
         assert lite.forward_features(x).shape == (1, 1 + 4, 16)
         assert [t.shape[1] for t in full.forward_features(x)] == [1 + 64, 1 + 16, 1 + 4]
         assert full(x).shape == (1, 3)
+
+
+@pytest.mark.parametrize("name", ["coat_lite_tiny", "coat_tiny"])
+def test_every_token_pool_is_applied_not_remapped(name):
+    """max / avgmax / catavgmax pool each scale's image tokens (catavgmax doubles the head input);
+    '' has no meaning for a head that pools per scale and is refused with what to use instead."""
+    model = imagemodels.create_model(name, num_classes=0, img_size=64).eval()
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        feats = model.forward_features(x)
+        pooled = {}
+        for pool in ("token", "avg", "max", "avgmax", "catavgmax"):
+            model.reset_classifier(0, global_pool=pool)
+            pooled[pool] = model.forward_head(feats)
+            assert pooled[pool].shape[-1] == model.head_hidden_size
+    c = model.num_features
+    assert pooled["catavgmax"].shape[-1] == 2 * c
+    torch.testing.assert_close(pooled["catavgmax"][:, :c], pooled["avg"])
+    torch.testing.assert_close(pooled["catavgmax"][:, c:], pooled["max"])
+    torch.testing.assert_close(pooled["avgmax"], 0.5 * (pooled["avg"] + pooled["max"]))
+    assert not torch.allclose(pooled["max"], pooled["avg"])
+    with pytest.raises(ValueError, match="global_pool"):
+        model.reset_classifier(3, global_pool="")

@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from imagemodels.layers import DropPath, LayerNorm, Mlp, PatchEmbed, trunc_normal_
+from imagemodels.layers.token_pool import check_token_pool, pool_tokens, token_pool_width
 
 from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
@@ -220,13 +221,13 @@ class CoaT(nn.Module):
         dd = dict(device=device, dtype=dtype)
         if return_interm_layers or out_features:
             raise ValueError("return_interm_layers / out_features are not supported; use features_only=True")
-        if global_pool not in ("token", "avg"):
-            raise ValueError(f"global_pool must be 'token' or 'avg', got {global_pool!r}")
+        self._check_pool(global_pool)
         if norm_layer is LayerNorm:
             norm_layer = _layer_norm_eps6
         crpe_window = crpe_window or {3: 2, 5: 3, 7: 3}
         self.embed_dims = list(embed_dims)
-        self.num_features = self.head_hidden_size = embed_dims[-1]
+        self.num_features = embed_dims[-1]
+        self.head_hidden_size = token_pool_width(embed_dims[-1], global_pool)
         self.num_classes = num_classes
         self.in_chans = in_chans
         self.global_pool = global_pool
@@ -287,7 +288,7 @@ class CoaT(nn.Module):
     def _make_head(self, num_classes: int) -> nn.Module:
         if num_classes <= 0:
             return nn.Identity()
-        return nn.Linear(self.embed_dims[3], num_classes, device=self.cls_token1.device, dtype=self.cls_token1.dtype)
+        return nn.Linear(self.head_hidden_size, num_classes, device=self.cls_token1.device, dtype=self.cls_token1.dtype)
 
     @staticmethod
     def _init_weights(m: nn.Module) -> None:
@@ -325,11 +326,17 @@ class CoaT(nn.Module):
     def reset_classifier(self, num_classes: int, global_pool: Optional[str] = None) -> None:
         self.num_classes = num_classes
         if global_pool is not None:
-            if global_pool not in ("token", "avg"):
-                # the head reads class / mean tokens of up to three scales; other pools have no meaning here
-                global_pool = "avg" if global_pool in ("max", "avgmax", "catavgmax") else "token"
-            self.global_pool = global_pool
+            self.global_pool = self._check_pool(global_pool)
+            self.head_hidden_size = token_pool_width(self.num_features, global_pool)
         self.head = self._make_head(num_classes)
+
+    @staticmethod
+    def _check_pool(pool: str) -> str:
+        # each scale's tokens are pooled to one vector before the scales are mixed, so '' (tokens) has no meaning
+        if pool == "":
+            raise ValueError("CoaT's head pools each scale's tokens; use global_pool='token', 'avg', 'max', "
+                             "'avgmax' or 'catavgmax' (or num_classes=0 and forward_features for the tokens)")
+        return check_token_pool(pool)
 
     def _run_serial(self, i: int, x: torch.Tensor) -> Tuple[torch.Tensor, Size]:
         """Stage ``i`` (0-based) from the previous map (or the image): returns [class, image] tokens and size."""
@@ -422,13 +429,10 @@ class CoaT(nn.Module):
 
     def forward_head(self, x: Union[torch.Tensor, List[torch.Tensor]], pre_logits: bool = False) -> torch.Tensor:
         if isinstance(x, list):
-            if self.global_pool == "avg":
-                pooled = torch.cat([t[:, 1:].mean(dim=1, keepdim=True) for t in x], dim=1)
-            else:
-                pooled = torch.cat([t[:, :1] for t in x], dim=1)  # (B, 3, C)
+            pooled = torch.stack([pool_tokens(t, self.global_pool) for t in x], dim=1)  # (B, 3, width)
             x = self.aggregate(pooled).squeeze(dim=1) if self.aggregate is not None else pooled.mean(dim=1)
         else:
-            x = x[:, 1:].mean(dim=1) if self.global_pool == "avg" else x[:, 0]
+            x = pool_tokens(x, self.global_pool)
         x = self.head_drop(x)
         return x if pre_logits else self.head(x)
 
