@@ -60,6 +60,29 @@ def one_pass(lib, root, args, training: bool) -> float:
     return count / (time.perf_counter() - start)
 
 
+def _let_reference_posterize_to_zero_bits(timm) -> None:
+    """Benchmark-only shim: with Pillow >= 11 the reference's RandAugment crashes on ``mstd0.5``.
+
+    Magnitude noise can reach 10, where ``PosterizeIncreasing`` keeps 0 bits, and Pillow now refuses
+    ``posterize(img, 0)`` (older Pillow returned a black image, which is what imagemodels does). The
+    reference looks its op functions up in ``NAME_TO_OP`` when an op is built, so swapping the entry
+    before ``create_loader`` lets its loader run the issue's transform; workers inherit it by fork.
+    """
+    import timm.data.auto_augment as aa
+    from PIL import ImageOps
+
+    original = aa.posterize
+
+    def posterize(img, bits_to_keep, **kwargs):
+        if bits_to_keep <= 0:
+            return ImageOps.posterize(img, 1).point(lambda _v: 0)
+        return original(img, bits_to_keep, **kwargs)
+
+    for key, fn in list(aa.NAME_TO_OP.items()):
+        if fn is original:
+            aa.NAME_TO_OP[key] = posterize
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--images", type=int, default=512)
@@ -79,6 +102,7 @@ def main(argv=None):
     import imagemodels
     import imagemodels.data  # noqa: F401
 
+    _let_reference_posterize_to_zero_bits(timm)
     libs = {"imagemodels": imagemodels, "timm": timm}
     results = {(name, mode): [] for name in libs for mode in ("eval", "train")}
     with tempfile.TemporaryDirectory() as tmp:
