@@ -50,7 +50,7 @@ from .format import Format, FormatT, get_channel_dim, get_spatial_dim, nchw_to, 
 from .layer_scale import LayerScale, LayerScale2d
 from .patch_dropout import PatchDropout
 from .patch_embed import PatchEmbed, resample_patch_embed
-from .pos_embed import resample_abs_pos_embed, resample_abs_pos_embed_nhwc
+from .pos_embed import add_abs_pos_embed, resample_abs_pos_embed, resample_abs_pos_embed_nhwc
 from .rel_pos_mlp import RelPosMlp, gen_relative_log_coords
 from .hybrid_embed import HybridEmbed
 from .token_pool import TOKEN_POOLS, check_token_pool, pool_tokens, token_pool_width
@@ -95,7 +95,7 @@ __all__ = [
     "PatchDropout",
     "RotaryEmbeddingCat", "RotaryEmbeddingDinoV3", "RotaryEmbeddingMixed", "apply_rot_embed_cat",
     "PatchEmbed", "resample_patch_embed",
-    "resample_abs_pos_embed", "resample_abs_pos_embed_nhwc",
+    "add_abs_pos_embed", "resample_abs_pos_embed", "resample_abs_pos_embed_nhwc",
     "RelPosMlp", "gen_relative_log_coords",
     "HybridEmbed",
     "TOKEN_POOLS", "check_token_pool", "pool_tokens", "token_pool_width",

@@ -1,13 +1,14 @@
-"""Resizing learned absolute position embeddings to another grid (loading at a new image size)."""
+"""Learned absolute position embeddings: resizing a table to another grid (loading at a new image
+size), and adding one to a token sequence with its prefix (class / register) tokens."""
 from __future__ import annotations
 
 import math
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
 
-__all__ = ["resample_abs_pos_embed", "resample_abs_pos_embed_nhwc"]
+__all__ = ["add_abs_pos_embed", "resample_abs_pos_embed", "resample_abs_pos_embed_nhwc"]
 
 
 def _resize_grid(grid: torch.Tensor, new_size: List[int], interpolation: str, antialias: bool,
@@ -68,3 +69,38 @@ def resample_abs_pos_embed_nhwc(
     if verbose:
         print(f"resized position embedding: {tuple(old_size)} to {tuple(new_size)}")
     return grid.permute(0, 2, 3, 1)
+
+
+def add_abs_pos_embed(
+    x: torch.Tensor,
+    pos_embed: Optional[torch.Tensor],
+    prefix_tokens: Sequence[Optional[torch.Tensor]] = (),
+    grid_size: Optional[Sequence[int]] = None,
+    no_embed_class: bool = False,
+) -> torch.Tensor:
+    """Prepend the prefix tokens to the patch tokens and add the learned absolute position embedding.
+
+    ``x`` is (B, N, C), or (B, H, W, C) from a patch embedding run at a dynamic size; then the table,
+    learned for ``grid_size``, is resampled to H x W first. ``prefix_tokens`` are (1, n, C) parameters
+    (class, distillation, register tokens, in that order; ``None`` entries are skipped), expanded over
+    the batch. ``no_embed_class``: the table covers the patch tokens only and is added before the
+    prefix is prepended (the prefix tokens carry no position); otherwise it covers prefix + patches and
+    is added after. ``pos_embed=None`` (no learned table) only prepends.
+    """
+    prefix = [t.expand(x.shape[0], -1, -1) for t in prefix_tokens if t is not None]
+    if x.ndim == 4:
+        batch, height, width, channels = x.shape
+        x = x.reshape(batch, height * width, channels)
+        if pos_embed is not None:
+            if grid_size is None:
+                raise ValueError("a (B, H, W, C) input needs grid_size, the grid the position table was learned for")
+            table_prefix = 0 if no_embed_class else sum(t.shape[1] for t in prefix)
+            pos_embed = resample_abs_pos_embed(pos_embed, new_size=[height, width], old_size=list(grid_size),
+                                               num_prefix_tokens=table_prefix)
+    if pos_embed is not None and no_embed_class:
+        x = x + pos_embed
+    if prefix:
+        x = torch.cat(prefix + [x], dim=1)
+    if pos_embed is not None and not no_embed_class:
+        x = x + pos_embed
+    return x

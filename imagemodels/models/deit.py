@@ -19,7 +19,7 @@ from typing import Any, Dict, Optional, Tuple, Union
 import torch
 from torch import nn
 
-from imagemodels.layers import resample_abs_pos_embed, trunc_normal_
+from imagemodels.layers import add_abs_pos_embed, trunc_normal_
 
 from ._builder import build_model_with_cfg
 from ._pretrained import generate_default_cfgs
@@ -77,21 +77,8 @@ class VisionTransformerDistilled(VisionTransformer):
         self.distilled_training = enable
 
     def _pos_embed(self, x: torch.Tensor) -> torch.Tensor:
-        pos_embed = self.pos_embed
-        if self.dynamic_img_size:
-            batch, height, width, channels = x.shape
-            x = x.view(batch, -1, channels)
-            if pos_embed is not None:
-                pos_embed = resample_abs_pos_embed(
-                    pos_embed, new_size=[height, width], old_size=list(self.patch_embed.grid_size),
-                    num_prefix_tokens=self.num_prefix_tokens)
-        batch = x.shape[0]
-        prefix = [self.cls_token.expand(batch, -1, -1), self.dist_token.expand(batch, -1, -1)]
-        if self.reg_token is not None:
-            prefix.append(self.reg_token.expand(batch, -1, -1))
-        x = torch.cat(prefix + [x], dim=1)
-        if pos_embed is not None:
-            x = x + pos_embed
+        x = add_abs_pos_embed(x, self.pos_embed, (self.cls_token, self.dist_token, self.reg_token),
+                              self.patch_embed.grid_size)
         return self.pos_drop(x)
 
     def forward_head(self, x: torch.Tensor, pre_logits: bool = False) -> Union[torch.Tensor, Tuple[torch.Tensor, torch.Tensor]]:

@@ -29,7 +29,8 @@ from torch import nn
 
 from imagemodels.layers import (
     AttentionPoolLatent, DropPath, GluMlp, LayerNorm, Mlp, PatchDropout, PatchEmbed, RmsNorm, SwiGLU,
-    resample_abs_pos_embed, resample_patch_embed, trunc_normal_, use_fused_attn,
+    add_abs_pos_embed, check_token_pool, resample_abs_pos_embed, resample_patch_embed, token_pool_width,
+    trunc_normal_, use_fused_attn,
 )
 from imagemodels.layers.attention import scaled_dot_product
 from imagemodels.layers.pos_embed_sincos import (
@@ -53,9 +54,6 @@ _NORMS: Dict[str, Callable[..., nn.Module]] = {
     "rms": partial(RmsNorm, eps=1e-6),
 }
 _ATTN_BIAS = ("qv", "qkv", "none")
-_POOLS = ("", "avg", "avgmax", "max", "catavgmax", "token", "map")
-
-
 class EvaAttention(nn.Module):
     """Multi-head self-attention with rotary position embedding on the patch tokens (the first
     ``num_prefix_tokens`` tokens are not turned).
@@ -278,10 +276,7 @@ class Eva(nn.Module):
     ) -> None:
         super().__init__()
         dd = dict(device=device, dtype=dtype)
-        if global_pool not in _POOLS:
-            raise ValueError(f"global_pool must be one of {_POOLS}, got {global_pool!r}")
-        if global_pool == "token" and not class_token:
-            raise ValueError("global_pool='token' needs a class token (class_token=True)")
+        check_token_pool(global_pool, has_class_token=class_token, has_attn_pool=True)
         if isinstance(norm_layer, str):
             if norm_layer not in _NORMS:
                 raise ValueError(f"norm_layer must be a norm class or one of {sorted(_NORMS)}, got {norm_layer!r}")
@@ -399,17 +394,13 @@ class Eva(nn.Module):
     def reset_classifier(self, num_classes: int, global_pool: Optional[str] = None) -> None:
         self.num_classes = num_classes
         if global_pool is not None:
-            if global_pool not in _POOLS:
-                raise ValueError(f"global_pool must be one of {_POOLS}, got {global_pool!r}")
-            if global_pool == "map" and self.attn_pool is None:
-                raise ValueError("global_pool='map' needs the attention pool the model was built with")
-            if global_pool == "token" and self.cls_token is None:
-                raise ValueError("global_pool='token' needs a class token")
+            check_token_pool(global_pool, has_class_token=self.cls_token is not None,
+                             has_attn_pool=self.attn_pool is not None)
             if global_pool != "map":
                 self.attn_pool = None
             self.global_pool = global_pool
         device = self.patch_embed.proj.weight.device
-        width = 2 * self.embed_dim if self.global_pool == "catavgmax" else self.embed_dim
+        width = token_pool_width(self.embed_dim, self.global_pool)
         self.head = nn.Linear(width, num_classes, device=device) if num_classes > 0 else nn.Identity()
 
     # --- forward ---
@@ -422,29 +413,9 @@ class Eva(nn.Module):
     def _embed(self, x: torch.Tensor) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
         """Tokens with prefix tokens and position embedding, and the rotary embedding for the patch tokens."""
         x = self.patch_embed(x)
-        if self.dynamic_img_size:
-            batch, height, width, channels = x.shape
-            x = x.reshape(batch, height * width, channels)
-            pos_embed = None
-            if self.pos_embed is not None:
-                pos_embed = resample_abs_pos_embed(
-                    self.pos_embed, new_size=[height, width], old_size=list(self.patch_embed.grid_size),
-                    num_prefix_tokens=0 if self.no_embed_class else self.num_prefix_tokens)
-            grid = (height, width)
-        else:
-            pos_embed = self.pos_embed
-            grid = self.patch_embed.grid_size
-        prefix = []
-        if self.cls_token is not None:
-            prefix.append(self.cls_token.expand(x.shape[0], -1, -1))
-        if self.reg_token is not None:
-            prefix.append(self.reg_token.expand(x.shape[0], -1, -1))
-        if pos_embed is not None and self.no_embed_class:
-            x = x + pos_embed
-        if prefix:
-            x = torch.cat(prefix + [x], dim=1)
-        if pos_embed is not None and not self.no_embed_class:
-            x = x + pos_embed
+        grid = tuple(x.shape[1:3]) if x.ndim == 4 else self.patch_embed.grid_size  # (B, H, W, C) at dynamic size
+        x = add_abs_pos_embed(x, self.pos_embed, (self.cls_token, self.reg_token), self.patch_embed.grid_size,
+                              no_embed_class=self.no_embed_class)
         x = self.pos_drop(x)
         rope = self._rope_for(grid)
         if self.patch_drop is not None:

@@ -31,8 +31,8 @@ from torch import nn
 
 from imagemodels.layers import (
     Attention, AttentionPoolLatent, DropPath, GluMlp, LayerNorm, LayerScale, Mlp, PatchDropout, PatchEmbed,
-    RmsNorm, SwiGLU, get_act_layer, get_norm_layer, resample_abs_pos_embed, resample_patch_embed, to_2tuple,
-    trunc_normal_, use_fused_attn,
+    RmsNorm, SwiGLU, add_abs_pos_embed, check_token_pool, get_act_layer, get_norm_layer, resample_abs_pos_embed,
+    resample_patch_embed, to_2tuple, token_pool_width, trunc_normal_, use_fused_attn,
 )
 from imagemodels.layers.attention import scaled_dot_product
 
@@ -444,13 +444,6 @@ class DiffParallelScalingBlock(_DiffLambda):
 
 # --- the network --------------------------------------------------------------------------------------
 
-_POOLS = ("", "avg", "avgmax", "max", "catavgmax", "token", "map")
-
-
-def _pool_width(embed_dim: int, global_pool: str) -> int:
-    return 2 * embed_dim if global_pool == "catavgmax" else embed_dim
-
-
 class VisionTransformer(nn.Module):
     """Patch embedding -> [class / register tokens] + position embedding -> transformer blocks -> norm -> pool -> head.
 
@@ -506,10 +499,7 @@ class VisionTransformer(nn.Module):
     ) -> None:
         super().__init__()
         dd = dict(device=device, dtype=dtype)
-        if global_pool not in _POOLS:
-            raise ValueError(f"global_pool must be one of {_POOLS}, got {global_pool!r}")
-        if not (class_token or global_pool != "token"):
-            raise ValueError("global_pool='token' needs class_token=True")
+        check_token_pool(global_pool, has_class_token=class_token, has_attn_pool=True)
         if pos_embed not in ("", "none", "learn"):
             raise ValueError(f"pos_embed must be 'learn' or 'none', got {pos_embed!r}")
         use_fc_norm = global_pool in ("avg", "avgmax", "max", "catavgmax") if fc_norm is None else fc_norm
@@ -576,7 +566,7 @@ class VisionTransformer(nn.Module):
             self.attn_pool = None
         self.fc_norm = norm_layer(embed_dim, **dd) if final_norm and use_fc_norm else nn.Identity()
         self.head_drop = nn.Dropout(drop_rate)
-        width = _pool_width(embed_dim, global_pool)
+        width = token_pool_width(embed_dim, global_pool)
         self.head = nn.Linear(width, num_classes, **dd) if num_classes > 0 else nn.Identity()
 
         if weight_init != "skip":
@@ -647,16 +637,12 @@ class VisionTransformer(nn.Module):
     def reset_classifier(self, num_classes: int, global_pool: Optional[str] = None) -> None:
         self.num_classes = num_classes
         if global_pool is not None:
-            if global_pool not in _POOLS:
-                raise ValueError(f"global_pool must be one of {_POOLS}, got {global_pool!r}")
-            if global_pool == "map" and self.attn_pool is None:
-                raise ValueError("global_pool='map' needs the attention pool the model was built with (global_pool='map')")
-            if global_pool == "token" and self.cls_token is None:
-                raise ValueError("global_pool='token' needs a class token")
+            check_token_pool(global_pool, has_class_token=self.cls_token is not None,
+                             has_attn_pool=self.attn_pool is not None)
             if global_pool != "map":
                 self.attn_pool = None
             self.global_pool = global_pool
-        width = _pool_width(self.embed_dim, self.global_pool)
+        width = token_pool_width(self.embed_dim, self.global_pool)
         device = self.cls_token.device if self.cls_token is not None else None
         self.head = nn.Linear(width, num_classes, device=device) if num_classes > 0 else nn.Identity()
 
@@ -675,30 +661,8 @@ class VisionTransformer(nn.Module):
     # --- forward ---
 
     def _pos_embed(self, x: torch.Tensor) -> torch.Tensor:
-        if self.dynamic_img_size:
-            batch, height, width, channels = x.shape
-            x = x.view(batch, -1, channels)
-            pos_embed = None
-            if self.pos_embed is not None:
-                prefix = 0 if self.no_embed_class else self.num_prefix_tokens
-                pos_embed = resample_abs_pos_embed(
-                    self.pos_embed, new_size=[height, width], old_size=list(self.patch_embed.grid_size),
-                    num_prefix_tokens=prefix)
-        else:
-            pos_embed = self.pos_embed
-        prefix_tokens = []
-        if self.cls_token is not None:
-            prefix_tokens.append(self.cls_token.expand(x.shape[0], -1, -1))
-        if self.reg_token is not None:
-            prefix_tokens.append(self.reg_token.expand(x.shape[0], -1, -1))
-        if pos_embed is None:
-            x = torch.cat(prefix_tokens + [x], dim=1) if prefix_tokens else x
-        elif self.no_embed_class:
-            x = x + pos_embed
-            x = torch.cat(prefix_tokens + [x], dim=1) if prefix_tokens else x
-        else:
-            x = torch.cat(prefix_tokens + [x], dim=1) if prefix_tokens else x
-            x = x + pos_embed
+        x = add_abs_pos_embed(x, self.pos_embed, (self.cls_token, self.reg_token), self.patch_embed.grid_size,
+                              no_embed_class=self.no_embed_class)
         return self.pos_drop(x)
 
     def _embed(self, x: torch.Tensor) -> torch.Tensor:
