@@ -36,10 +36,10 @@ def _interleave(depth: int, out_chs: int, every: Iterable[int] = (), **kwargs: A
     return tuple(B("self_attn" if i in attn_at else "bottle", 1, out_chs, **kwargs) for i in range(depth))
 
 
-def _resnet26(attn_gs: int = 0, **sa: Any) -> Tuple[Any, ...]:
+def _resnet26(group_size: int = 0) -> Tuple[Any, ...]:
     """ResNet-26 widths, (2, 2, 2, 2) blocks: attention in the third stage's second block and all of
-    the fourth stage. ``sa``: a per-spec self-attention override (none here)."""
-    kw = dict(group_size=attn_gs, bottle_ratio=0.25, **sa)
+    the fourth stage (the paper's "replace the last 3x3 convs" placement)."""
+    kw = dict(group_size=group_size, bottle_ratio=0.25)
     return (
         B("bottle", 2, 256, stride=1, **kw),
         B("bottle", 2, 512, **kw),
@@ -83,7 +83,7 @@ BYOA_CFGS: Dict[str, ByobCfg] = {
     "sebotnet33ts_256": ByobCfg(blocks=_resnet33(), **_se33, **_sa("bottleneck")),
     "botnet50ts_256": ByobCfg(blocks=_resnet50(), act_layer="silu", fixed_input_size=True, **_tiered,
                               **_sa("bottleneck")),
-    "eca_botnext26ts_256": ByobCfg(blocks=_resnet26(attn_gs=16), act_layer="silu", attn_layer="eca",
+    "eca_botnext26ts_256": ByobCfg(blocks=_resnet26(group_size=16), act_layer="silu", attn_layer="eca",
                                    fixed_input_size=True, **_tiered, **_sa("bottleneck", dim_head=16)),
     "halonet_h1": ByobCfg(blocks=(
         B("self_attn", 3, 64, stride=1), B("self_attn", 3, 128), B("self_attn", 10, 256), B("self_attn", 3, 512),
@@ -93,7 +93,7 @@ BYOA_CFGS: Dict[str, ByobCfg] = {
     "halonet50ts": ByobCfg(
         blocks=_resnet50(stage_sa=(_sa("halo", block_size=8, halo_size=3, num_heads=4), {}, {})),
         act_layer="silu", **_tiered, **_sa("halo", block_size=8, halo_size=3)),
-    "eca_halonext26ts": ByobCfg(blocks=_resnet26(attn_gs=16), act_layer="silu", attn_layer="eca", **_tiered,
+    "eca_halonext26ts": ByobCfg(blocks=_resnet26(group_size=16), act_layer="silu", attn_layer="eca", **_tiered,
                                 **_sa("halo", block_size=8, halo_size=2, dim_head=16)),
     "lambda_resnet26t": ByobCfg(blocks=_resnet26(), **_tiered, **_sa("lambda", r=9)),
     "lambda_resnet50ts": ByobCfg(blocks=_resnet50(), act_layer="silu", **_tiered, **_sa("lambda", r=9)),
