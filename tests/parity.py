@@ -115,6 +115,9 @@ FAST_TIER: Dict[str, List[str]] = {
         "resnet33ts", "regnetz_b16_evos", "resnet61q", "resnet50_clip",
     ],
     "crossvit": ["crossvit_tiny_240", "crossvit_9_dagger_240"],
+    # HaloNet needs 256 px (8x8 blocks down to stride 32): its layers are checked against the reference's in
+    # tests/test_byoanet.py and its models in the slow tier
+    "byoanet": ["botnet26t_256", "lambda_resnet26t"],
 }
 
 
@@ -181,7 +184,7 @@ def randomise_norm_stats(state_dict: Dict[str, torch.Tensor], seed: int = 0) -> 
 # fixed_input_size weights): the fast tier builds both models with img_size=FAST_SIZE, so they are
 # compared at the fast size too. Other families (ResNets) are built and fed exactly as before.
 BUILD_AT_FAST_SIZE = {"vision_transformer", "deit", "vision_transformer_hybrid", "vision_transformer_relpos",
-                      "beit", "eva", "cait", "pit", "convit", "tnt"}
+                      "beit", "eva", "cait", "pit", "convit", "tnt", "byoanet"}
 
 
 def build_kwargs_for(name: str, fast: bool) -> Dict[str, int]:

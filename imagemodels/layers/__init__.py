@@ -9,13 +9,17 @@ from .adaptive_avgmax_pool import (
     adaptive_catavgmax_pool2d, select_adaptive_pool2d,
 )
 from .blur_pool import BlurPool2d, create_aa, get_aa_layer
+from .bottleneck_attn import BottleneckAttn, PosEmbedRel
 from .classifier import ClassifierHead, create_classifier
 from .create_act import create_act_layer, get_act_layer
 from .create_attn import create_attn, get_attn
+from .create_self_attn import create_self_attn, get_self_attn_layer
 from .drop import DropBlock2d, DropPath, drop_block_2d, drop_path
 from .grn import GlobalResponseNorm, GlobalResponseNormMlp
+from .halo_attn import HaloAttn
 from .eca import CecaModule, CircularEfficientChannelAttn, EcaModule, EfficientChannelAttn
 from .helpers import factory_kwargs, make_divisible, to_1tuple, to_2tuple, to_3tuple, to_4tuple, to_ntuple
+from .lambda_layer import LambdaLayer
 from .conv2d_same import Conv2dSame, conv2d_same, create_conv2d_pad
 from .conv_bn_act import ConvBnAct, ConvNormAct, ConvNormActAa
 from .create_conv2d import create_conv2d
@@ -62,9 +66,12 @@ __all__ = [
     "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
     "adaptive_catavgmax_pool2d", "select_adaptive_pool2d",
     "BlurPool2d", "create_aa", "get_aa_layer",
+    "BottleneckAttn", "PosEmbedRel",
     "ClassifierHead", "create_classifier",
     "create_act_layer", "get_act_layer",
     "create_attn", "get_attn",
+    "create_self_attn", "get_self_attn_layer",
+    "HaloAttn", "LambdaLayer",
     "DropBlock2d", "DropPath", "drop_block_2d", "drop_path",
     "CecaModule", "CircularEfficientChannelAttn", "EcaModule", "EfficientChannelAttn",
     "factory_kwargs", "make_divisible", "to_1tuple", "to_2tuple", "to_3tuple", "to_4tuple", "to_ntuple",

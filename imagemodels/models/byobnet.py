@@ -758,8 +758,6 @@ class ByobNet(nn.Module):
                 dilation *= stride
                 stride = 1
             net_stride *= stride
-            if feat_size is not None and stride > 1:
-                feat_size = tuple((s - 1) // stride + 1 for s in feat_size)
             blocks = []
             for i, spec in enumerate(specs):
                 out_chs = make_divisible(spec.out_chs * cfg.width_factor)
@@ -781,6 +779,10 @@ class ByobNet(nn.Module):
                 ))
                 prev_chs = out_chs
                 block_idx += 1
+                # the first block strides, and a self-attention layer attends before it pools: that block
+                # gets the incoming map size, the rest the reduced one
+                if i == 0 and feat_size is not None and stride > 1:
+                    feat_size = tuple((s - 1) // stride + 1 for s in feat_size)
             stages.append(nn.Sequential(*blocks))
         self.stages = nn.Sequential(*stages)
 
