@@ -12,6 +12,7 @@ the meta device, since a forward pass does not fit this machine.
 """
 from __future__ import annotations
 
+import fnmatch
 import functools
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
@@ -187,8 +188,19 @@ BUILD_AT_FAST_SIZE = {"vision_transformer", "deit", "vision_transformer_hybrid",
                       "beit", "eva", "cait", "pit", "convit", "tnt", "byoanet"}
 
 
+# Names that cannot run at any small size: HaloNet's 8x8 attention blocks must tile every feature
+# map down to stride 32, so 256 px is the least they take (the reference refuses less as well).
+DEFAULT_SIZE_ONLY = ("*halo*",)
+
+
+def _default_size_only(name: str) -> bool:
+    return any(fnmatch.fnmatch(name.split(".")[0], pattern) for pattern in DEFAULT_SIZE_ONLY)
+
+
 def build_kwargs_for(name: str, fast: bool) -> Dict[str, int]:
     """Extra constructor arguments for both models (the same for ours and the reference's)."""
+    if _default_size_only(name):
+        return {}
     if fast and imagemodels.models.is_model_in_modules(name.split(".")[0], BUILD_AT_FAST_SIZE):
         return dict(img_size=FAST_SIZE)
     return {}
@@ -197,6 +209,8 @@ def build_kwargs_for(name: str, fast: bool) -> Dict[str, int]:
 def input_size_for(name: str, fast: bool) -> Tuple[int, int, int]:
     cfg = imagemodels.get_pretrained_cfg(name)
     size = tuple(cfg.input_size)
+    if _default_size_only(name):
+        return size
     if fast and build_kwargs_for(name, fast):
         return (size[0], FAST_SIZE, FAST_SIZE)
     if fast and not cfg.fixed_input_size:
