@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from typing import Callable, List
+from typing import Callable, Dict, List
 
 import torch
 
@@ -24,7 +24,14 @@ def _time_once(fn: Callable[[], object], iters: int) -> float:
     return (time.perf_counter() - start) / iters
 
 
-def measure(name: str, batch: int, size: int, rounds: int, iters: int, threads: int) -> dict:
+def _paired(ours_t: List[float], theirs_t: List[float]) -> tuple:
+    # each round times both back to back, so a round's ratio is untouched by drift between rounds;
+    # the spread of these paired ratios is the measurement's own noise band
+    paired = sorted(t / o for o, t in zip(ours_t, theirs_t))
+    return statistics.median(paired), paired[0], paired[-1]
+
+
+def measure(name: str, batch: int, size: int, rounds: int, iters: int, threads: int, fuse: bool = False) -> dict:
     import timm
 
     import imagemodels
@@ -34,26 +41,33 @@ def measure(name: str, batch: int, size: int, rounds: int, iters: int, threads: 
     ours = imagemodels.create_model(name).eval()
     ours.load_state_dict(theirs.state_dict(), strict=True)
     x = torch.randn(batch, 3, size, size, generator=torch.Generator().manual_seed(0))
+    candidates = {"ours": ours, "theirs": theirs}
+    if fuse:
+        from imagemodels.utils import fuse_conv_bn
+
+        candidates["fused"] = fuse_conv_bn(ours, x)
     with torch.inference_mode():
-        diff = (ours(x) - theirs(x)).abs().max().item()
-        if not diff <= 1e-4:
-            raise SystemExit(f"{name}: outputs differ by {diff}; fix parity before timing")
-        for model in (ours, theirs):  # warm-up: allocator, kernels, caches
+        want = theirs(x)
+        diffs = {k: (m(x) - want).abs().max().item() for k, m in candidates.items() if k != "theirs"}
+        for key, diff in diffs.items():
+            if not diff <= 1e-4:
+                raise SystemExit(f"{name} ({key}): outputs differ by {diff}; fix parity before timing")
+        for model in candidates.values():  # warm-up: allocator, kernels, caches
             _time_once(lambda: model(x), 2)
-        ours_t: List[float] = []
-        theirs_t: List[float] = []
+        times: Dict[str, List[float]] = {k: [] for k in candidates}
+        order = list(candidates)
         for i in range(rounds):
-            # which library goes first swaps every round, so neither always runs on a warm cache
-            pair = [(ours_t, ours), (theirs_t, theirs)]
-            for times, model in (pair if i % 2 == 0 else pair[::-1]):
-                times.append(_time_once(lambda: model(x), iters))
-    ours_ips = batch / statistics.median(ours_t)
-    theirs_ips = batch / statistics.median(theirs_t)
-    # each round times both back to back, so a round's ratio is untouched by drift between rounds;
-    # the spread of these paired ratios is the measurement's own noise band
-    paired = sorted(t / o for o, t in zip(ours_t, theirs_t))
-    return dict(model=name, ours=ours_ips, theirs=theirs_ips, ratio=ours_ips / theirs_ips, diff=diff,
-                paired=statistics.median(paired), low=paired[0], high=paired[-1])
+            # the order rotates every round, so no variant always runs on a warm (or cold) cache
+            for key in order[i % len(order):] + order[:i % len(order)]:
+                times[key].append(_time_once(lambda: candidates[key](x), iters))
+    ips = {k: batch / statistics.median(v) for k, v in times.items()}
+    out = dict(model=name, ours=ips["ours"], theirs=ips["theirs"], ratio=ips["ours"] / ips["theirs"],
+               diff=diffs["ours"])
+    out["paired"], out["low"], out["high"] = _paired(times["ours"], times["theirs"])
+    if fuse:
+        out.update(fused=ips["fused"], fused_ratio=ips["fused"] / ips["theirs"], fused_diff=diffs["fused"])
+        out["fpaired"], out["flow"], out["fhigh"] = _paired(times["fused"], times["theirs"])
+    return out
 
 
 def main() -> None:
@@ -64,14 +78,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--iters", type=int, default=3, help="forward passes per timed round")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--fuse", action="store_true",
+                        help="also time imagemodels after utils.fuse_conv_bn (BatchNorm folded into its conv)")
     args = parser.parse_args()
     print(f"fp32, CPU, batch {args.batch}, {args.size}x{args.size}, {args.threads} threads, torch {torch.__version__}\n")
     print("| model | imagemodels img/s | timm img/s | ratio | paired ratio (min-max) | max abs diff |\n"
           "|---|---:|---:|---:|---:|---:|")
     for name in args.models:
-        r = measure(name, args.batch, args.size, args.rounds, args.iters, args.threads)
+        r = measure(name, args.batch, args.size, args.rounds, args.iters, args.threads, args.fuse)
         print(f"| {r['model']} | {r['ours']:.1f} | {r['theirs']:.1f} | {r['ratio']:.2f} | "
               f"{r['paired']:.2f} ({r['low']:.2f}-{r['high']:.2f}) | {r['diff']:.1e} |", flush=True)
+        if args.fuse:
+            print(f"| {r['model']} + fuse_conv_bn | {r['fused']:.1f} | {r['theirs']:.1f} | {r['fused_ratio']:.2f} | "
+                  f"{r['fpaired']:.2f} ({r['flow']:.2f}-{r['fhigh']:.2f}) | {r['fused_diff']:.1e} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -24,10 +24,11 @@ _MODULES = {
         "setup_default_logging", "FormatterNoInfo", "decay_batch_step", "check_batch_size_retry",
     ),
     ".complexity": ("count_params", "count_macs", "measure_model"),
+    ".fuse": ("fuse_conv_bn",),
 }
 _NAMES = {name: module for module, names in _MODULES.items() for name in names}
 _SUBMODULES = ["checkpoint_saver", "model_ema", "clip_grad", "agc", "cuda", "metrics", "model", "distributed",
-               "summary", "misc", "complexity"]
+               "summary", "misc", "complexity", "fuse"]
 
 __getattr__ = lazy_getattr(__name__, _NAMES, _SUBMODULES)
 __all__ = ["sample_image_path", *_NAMES]
