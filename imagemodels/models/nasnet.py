@@ -213,7 +213,74 @@ class NormalCell(_NormalOps):
         return self._combine(self.conv_prev_1x1(x_prev), self.conv_1x1(x))
 
 
-class NASNetALarge(nn.Module):
+class _NasContract(nn.Module):
+    """The model contract NASNet-A and PNASNet share: their heads, checkpointing and feature points.
+
+    A subclass provides ``_forward(x, take, last_point) -> (final, feats)`` over its 5 feature points
+    (stem conv, stem cell, the maps entering the two reductions, the final ReLU) and ``_family``.
+    """
+
+    _family = "NASNet"
+
+    @torch.jit.ignore
+    def set_grad_checkpointing(self, enable: bool = True) -> None:
+        self.grad_checkpointing = enable
+
+    @torch.jit.ignore
+    def get_classifier(self) -> nn.Module:
+        return self.last_linear
+
+    def reset_classifier(self, num_classes: int, global_pool: Optional[str] = None) -> None:
+        self.num_classes = num_classes
+        if global_pool is not None:
+            self.global_pool = SelectAdaptivePool2d(pool_type=global_pool, flatten=True)
+        in_features = self.num_features * self.global_pool.feat_mult()
+        self.last_linear = nn.Linear(in_features, num_classes, **self._dd) if num_classes > 0 else nn.Identity()
+
+    def _run(self, fn: nn.Module, *args: torch.Tensor) -> torch.Tensor:
+        if self.grad_checkpointing and not torch.jit.is_scripting() and torch.is_grad_enabled():
+            return torch.utils.checkpoint.checkpoint(fn, *args, use_reentrant=False)
+        return fn(*args)
+
+    def forward_intermediates(
+        self,
+        x: torch.Tensor,
+        indices: Optional[Union[int, List[int]]] = None,
+        norm: bool = False,
+        stop_early: bool = False,
+        output_fmt: str = "NCHW",
+        intermediates_only: bool = False,
+    ) -> Union[List[torch.Tensor], Tuple[torch.Tensor, List[torch.Tensor]]]:
+        """Maps at ``indices`` of the 5 ``feature_info`` points (see the subclass's ``_forward``)."""
+        if output_fmt != "NCHW":
+            raise ValueError(f"{self._family} feature maps are NCHW only, got output_fmt={output_fmt!r}")
+        take_indices, max_index = feature_take_indices(len(self.feature_info), indices)
+        final, feats = self._forward(x, set(take_indices), max_index if stop_early or intermediates_only else 4)
+        if intermediates_only:
+            return feats
+        return final, feats
+
+    def prune_intermediate_layers(
+        self, indices: Union[int, List[int]] = 1, prune_norm: bool = False, prune_head: bool = True,
+    ) -> List[int]:
+        take_indices, _ = feature_take_indices(len(self.feature_info), indices)
+        if prune_head:
+            self.reset_classifier(0, "")
+        return take_indices
+
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        return self._forward(x)[0]
+
+    def forward_head(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
+        x = self.head_drop(self.global_pool(x))
+        return x if pre_logits else self.last_linear(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.forward_head(self.forward_features(x))
+
+
+
+class NASNetALarge(_NasContract):
     """3x3/2 stem conv -> two stem reduction cells -> 3 stacks of 6 normal cells with a reduction cell
     between stacks -> ReLU -> pooled classifier (``last_linear``).
 
@@ -293,28 +360,10 @@ class NASNetALarge(nn.Module):
         return dict(stem=r"^conv0|cell_stem_[01]", blocks=[
             (r"^cell_(\d+)", None), (r"^reduction_cell_0", (6,)), (r"^reduction_cell_1", (12,))])
 
-    @torch.jit.ignore
-    def set_grad_checkpointing(self, enable: bool = True) -> None:
-        self.grad_checkpointing = enable
-
-    @torch.jit.ignore
-    def get_classifier(self) -> nn.Module:
-        return self.last_linear
-
-    def reset_classifier(self, num_classes: int, global_pool: Optional[str] = None) -> None:
-        self.num_classes = num_classes
-        if global_pool is not None:
-            self.global_pool = SelectAdaptivePool2d(pool_type=global_pool, flatten=True)
-        in_features = self.num_features * self.global_pool.feat_mult()
-        self.last_linear = nn.Linear(in_features, num_classes, **self._dd) if num_classes > 0 else nn.Identity()
-
-    def _run(self, fn: nn.Module, *args: torch.Tensor) -> torch.Tensor:
-        if self.grad_checkpointing and not torch.jit.is_scripting() and torch.is_grad_enabled():
-            return torch.utils.checkpoint.checkpoint(fn, *args, use_reentrant=False)
-        return fn(*args)
-
     def _forward(self, x: torch.Tensor, take: Optional[set] = None, last_point: int = 4) -> Tuple[torch.Tensor, list]:
-        """Run the network, collecting feature point ``i`` when ``i`` is in ``take``; stop after ``last_point``."""
+        """Run the network, collecting feature point ``i`` when ``i`` is in ``take``; stop after
+        ``last_point``. Points: stem conv, then the ReLU'd outputs of the last cell at strides 4, 8, 16,
+        and the final ReLU."""
         feats = []
         take = take if take is not None else set()
         x_conv0 = self.conv0(x)
@@ -350,42 +399,6 @@ class NASNetALarge(nn.Module):
             feats.append(x)
         return x, feats
 
-    def forward_intermediates(
-        self,
-        x: torch.Tensor,
-        indices: Optional[Union[int, List[int]]] = None,
-        norm: bool = False,
-        stop_early: bool = False,
-        output_fmt: str = "NCHW",
-        intermediates_only: bool = False,
-    ) -> Union[List[torch.Tensor], Tuple[torch.Tensor, List[torch.Tensor]]]:
-        """Maps at ``indices`` of the 5 ``feature_info`` points (stem conv, then the ReLU'd outputs of the
-        last cell at strides 4, 8, 16 and the final ReLU)."""
-        if output_fmt != "NCHW":
-            raise ValueError(f"NASNet feature maps are NCHW only, got output_fmt={output_fmt!r}")
-        take_indices, max_index = feature_take_indices(len(self.feature_info), indices)
-        final, feats = self._forward(x, set(take_indices), max_index if stop_early or intermediates_only else 4)
-        if intermediates_only:
-            return feats
-        return final, feats
-
-    def prune_intermediate_layers(
-        self, indices: Union[int, List[int]] = 1, prune_norm: bool = False, prune_head: bool = True,
-    ) -> List[int]:
-        take_indices, _ = feature_take_indices(len(self.feature_info), indices)
-        if prune_head:
-            self.reset_classifier(0, "")
-        return take_indices
-
-    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        return self._forward(x)[0]
-
-    def forward_head(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
-        x = self.head_drop(self.global_pool(x))
-        return x if pre_logits else self.last_linear(x)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.forward_head(self.forward_features(x))
 
 
 NASNETS: Dict[str, Dict[str, Any]] = {"nasnetalarge": dict()}

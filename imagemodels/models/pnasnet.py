@@ -9,7 +9,7 @@ concatenates the five results. The ops are NASNet's (separable conv branches, 's
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, Optional
 
 import torch
 import torch.nn.functional as F
@@ -19,10 +19,9 @@ from imagemodels.layers import ConvNormAct, SelectAdaptivePool2d, create_conv2d,
 
 from ._builder import build_model_with_cfg
 from ._feature_points import FeatureIntermediatesNet
-from ._features import feature_take_indices
 from ._pretrained import generate_default_cfgs
 from ._registry import register_variants
-from .nasnet import _BN, ActConvBn, BranchSeparables, _add_factorized_reduction, _factorized_reduce
+from .nasnet import _BN, ActConvBn, BranchSeparables, _add_factorized_reduction, _factorized_reduce, _NasContract
 
 __all__ = ["PNASNet5Large"]
 
@@ -107,9 +106,11 @@ class Cell(_CellOps):
         return self._combine(self.conv_prev_1x1(x_prev), self.conv_1x1(x))
 
 
-class PNASNet5Large(nn.Module):
+class PNASNet5Large(_NasContract):
     """3x3/2 stem conv -> two stem reduction cells -> 12 cells (``cell_4`` and ``cell_8`` reduce) -> ReLU ->
     pooled classifier (``last_linear``). Widths: 54 / 108 in the stem cells, then 216, 432, 864 (x5 out)."""
+
+    _family = "PNASNet"
 
     def __init__(
         self,
@@ -162,27 +163,9 @@ class PNASNet5Large(nn.Module):
     def group_matcher(self, coarse: bool = False) -> Dict[str, Any]:
         return dict(stem=r"^conv_0|cell_stem_[01]", blocks=r"^cell_(\d+)")
 
-    @torch.jit.ignore
-    def set_grad_checkpointing(self, enable: bool = True) -> None:
-        self.grad_checkpointing = enable
-
-    @torch.jit.ignore
-    def get_classifier(self) -> nn.Module:
-        return self.last_linear
-
-    def reset_classifier(self, num_classes: int, global_pool: Optional[str] = None) -> None:
-        self.num_classes = num_classes
-        if global_pool is not None:
-            self.global_pool = SelectAdaptivePool2d(pool_type=global_pool, flatten=True)
-        in_features = self.num_features * self.global_pool.feat_mult()
-        self.last_linear = nn.Linear(in_features, num_classes, **self._dd) if num_classes > 0 else nn.Identity()
-
-    def _run(self, fn: nn.Module, *args: torch.Tensor) -> torch.Tensor:
-        if self.grad_checkpointing and not torch.jit.is_scripting() and torch.is_grad_enabled():
-            return torch.utils.checkpoint.checkpoint(fn, *args, use_reentrant=False)
-        return fn(*args)
-
     def _forward(self, x: torch.Tensor, take: Optional[set] = None, last_point: int = 4):
+        """Feature points: stem conv, the ReLU'd maps entering the stem's second cell and the two
+        reduction cells, the final ReLU; collected when in ``take``, stopping after ``last_point``."""
         take = take if take is not None else set()
         feats = []
         x_conv = self.conv_0(x)
@@ -209,42 +192,6 @@ class PNASNet5Large(nn.Module):
             feats.append(x)
         return x, feats
 
-    def forward_intermediates(
-        self,
-        x: torch.Tensor,
-        indices: Optional[Union[int, List[int]]] = None,
-        norm: bool = False,
-        stop_early: bool = False,
-        output_fmt: str = "NCHW",
-        intermediates_only: bool = False,
-    ):
-        """Maps at ``indices`` of the 5 ``feature_info`` points (stem conv, the ReLU'd maps entering the
-        reduction cells, the final ReLU)."""
-        if output_fmt != "NCHW":
-            raise ValueError(f"PNASNet feature maps are NCHW only, got output_fmt={output_fmt!r}")
-        take_indices, max_index = feature_take_indices(len(self.feature_info), indices)
-        final, feats = self._forward(x, set(take_indices), max_index if stop_early or intermediates_only else 4)
-        if intermediates_only:
-            return feats
-        return final, feats
-
-    def prune_intermediate_layers(
-        self, indices: Union[int, List[int]] = 1, prune_norm: bool = False, prune_head: bool = True,
-    ) -> List[int]:
-        take_indices, _ = feature_take_indices(len(self.feature_info), indices)
-        if prune_head:
-            self.reset_classifier(0, "")
-        return take_indices
-
-    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        return self._forward(x)[0]
-
-    def forward_head(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
-        x = self.head_drop(self.global_pool(x))
-        return x if pre_logits else self.last_linear(x)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.forward_head(self.forward_features(x))
 
 
 PNASNETS: Dict[str, Dict[str, Any]] = {"pnasnet5large": dict()}
