@@ -52,6 +52,7 @@ FAST_TIER: Dict[str, List[str]] = {
         "test_efficientnet", "test_efficientnet_gn", "test_efficientnet_ln", "test_efficientnet_evos", "tf_mixnet_s",
         "efficientnet_cc_b0_4e", "efficientnet_blur_b0", "mobilenetv2_035", "mobilenet_edgetpu_v2_xs",
         "mobilenetv1_100h",
+        "efficientnet_el_pruned",  # a pruned stage keeps its no-residual flag (the slow tier found it)
     ],
     "mobilenetv3": [
         "mobilenetv3_small_050", "tf_mobilenetv3_small_minimal_100", "lcnet_035", "mobilenetv4_conv_small_035",

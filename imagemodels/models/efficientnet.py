@@ -21,6 +21,7 @@ padding and BatchNorm eps 1e-3.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -324,9 +325,13 @@ def _pruned(name: str) -> Dict[str, Any]:
 def _pruned_kwargs(kw: Dict[str, Any], rc: Callable[[float], int], stem: int) -> Dict[str, Any]:
     if kw.get("pruned_arch") is None:
         return dict(arch=kw.pop("arch"), round_chs_fn=rc, stem_size=stem)
-    kw.pop("arch")
-    # the explicit block widths are used as given; the stem keeps the scaled width
-    return dict(arch=kw.pop("pruned_arch"), round_chs_fn=_rc(0), stem_size=rc(stem), fix_stem=True)
+    base = kw.pop("arch")
+    # the explicit block widths are used as given; the stem keeps the scaled width. What the pruning
+    # table does not record comes from the unpruned stage: a stage without residuals (EdgeTPU's first,
+    # ``skip=False``) has none in any of its pruned blocks either (efficientnet_el_pruned has two there)
+    pruned = [[replace(row, skip=False) if stage.skip is False else row for row in rows]
+              for stage, rows in zip(base, kw.pop("pruned_arch"))]
+    return dict(arch=pruned, round_chs_fn=_rc(0), stem_size=rc(stem), fix_stem=True)
 
 
 def gen_efficientnet(channel_multiplier=1.0, depth_multiplier=1.0, channel_divisor=8, group_size=None, **kw):
