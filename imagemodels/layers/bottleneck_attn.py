@@ -44,6 +44,20 @@ def rel_logits_2d(q: torch.Tensor, height_rel: torch.Tensor, width_rel: torch.Te
     return logits.reshape(n, qh * qw, kh * kw)
 
 
+def set_head_dims(module: nn.Module, dim_out: int, num_heads: int, dim_head: Optional[int], qk_ratio: float) -> None:
+    """Per-head widths of a BoTNet / HaloNet attention: q and k get ``dim_head`` (or ``qk_ratio`` of
+    ``dim_out``, rounded to 8), v gets ``dim_out / num_heads``; sets ``num_heads``, ``dim_head_qk``,
+    ``dim_head_v``, ``dim_out_qk``, ``dim_out_v`` and ``scale`` on ``module``."""
+    if dim_out % num_heads:
+        raise ValueError(f"dim_out {dim_out} must be divisible by num_heads {num_heads}")
+    module.num_heads = num_heads
+    module.dim_head_qk = dim_head or make_divisible(dim_out * qk_ratio, divisor=8) // num_heads
+    module.dim_head_v = dim_out // num_heads
+    module.dim_out_qk = num_heads * module.dim_head_qk
+    module.dim_out_v = num_heads * module.dim_head_v
+    module.scale = module.dim_head_qk ** -0.5
+
+
 class PosEmbedRel(nn.Module):
     """Learned per-axis relative position tables for a ``query_size`` grid attending to a ``key_size``
     grid (the same grid for BoTNet, a block inside its haloed window for HaloNet).
@@ -98,14 +112,7 @@ class BottleneckAttn(nn.Module):
         if stride not in (1, 2):
             raise ValueError(f"BottleneckAttn stride must be 1 or 2, got {stride}")
         dim_out = dim_out or dim
-        if dim_out % num_heads:
-            raise ValueError(f"dim_out {dim_out} must be divisible by num_heads {num_heads}")
-        self.num_heads = num_heads
-        self.dim_head_qk = dim_head or make_divisible(dim_out * qk_ratio, divisor=8) // num_heads
-        self.dim_head_v = dim_out // num_heads
-        self.dim_out_qk = num_heads * self.dim_head_qk
-        self.dim_out_v = num_heads * self.dim_head_v
-        self.scale = self.dim_head_qk ** -0.5
+        set_head_dims(self, dim_out, num_heads, dim_head, qk_ratio)
         self.scale_pos_embed = scale_pos_embed
         self.feat_size = to_2tuple(feat_size)
 

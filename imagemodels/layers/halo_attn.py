@@ -20,8 +20,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .bottleneck_attn import PosEmbedRel
-from .helpers import factory_kwargs, make_divisible
+from .bottleneck_attn import PosEmbedRel, set_head_dims
+from .helpers import factory_kwargs
 from .weight_init import trunc_normal_
 
 __all__ = ["HaloAttn"]
@@ -47,14 +47,7 @@ class HaloAttn(nn.Module):
         if halo_size < 0 or block_size < 1:
             raise ValueError(f"HaloAttn needs block_size >= 1 and halo_size >= 0, got {block_size} and {halo_size}")
         dim_out = dim_out or dim
-        if dim_out % num_heads:
-            raise ValueError(f"dim_out {dim_out} must be divisible by num_heads {num_heads}")
-        self.num_heads = num_heads
-        self.dim_head_qk = dim_head or make_divisible(dim_out * qk_ratio, divisor=8) // num_heads
-        self.dim_head_v = dim_out // num_heads
-        self.dim_out_qk = num_heads * self.dim_head_qk
-        self.dim_out_v = num_heads * self.dim_head_v
-        self.scale = self.dim_head_qk ** -0.5
+        set_head_dims(self, dim_out, num_heads, dim_head, qk_ratio)
         self.scale_pos_embed = scale_pos_embed
         self.block_size = block_size
         self.halo_size = halo_size
