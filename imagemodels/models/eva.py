@@ -54,6 +54,8 @@ _NORMS: Dict[str, Callable[..., nn.Module]] = {
     "rms": partial(RmsNorm, eps=1e-6),
 }
 _ATTN_BIAS = ("qv", "qkv", "none")
+
+
 class EvaAttention(nn.Module):
     """Multi-head self-attention with rotary position embedding on the patch tokens (the first
     ``num_prefix_tokens`` tokens are not turned).

@@ -444,6 +444,7 @@ class DiffParallelScalingBlock(_DiffLambda):
 
 # --- the network --------------------------------------------------------------------------------------
 
+
 class VisionTransformer(nn.Module):
     """Patch embedding -> [class / register tokens] + position embedding -> transformer blocks -> norm -> pool -> head.
 
