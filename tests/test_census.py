@@ -1,5 +1,6 @@
-"""Registry census: for every module we register, the names, weight tags and weight metadata equal
-the reference library's. A family lands with its whole table right, or this fails naming the field.
+"""Registry census: for every module we register, the names, weight tags, weight metadata and old
+(deprecated) names equal the reference library's. A family lands with its whole table right, or this
+fails naming the field.
 
 The check is data only (no model is built), so it runs for every registered module on every push.
 """
@@ -45,6 +46,10 @@ def census_problems(module: str) -> List[str]:
     if set(ours_w) != set(theirs_w):
         problems.append(f"tags with weights: missing {sorted(set(theirs_w) - set(ours_w))}, "
                         f"extra {sorted(set(ours_w) - set(theirs_w))}")
+    ours_old = imagemodels.models.get_deprecated_models(module)
+    theirs_old = ref_registry.get_deprecated_models(module)
+    if ours_old != theirs_old:
+        problems.append(f"old names: {sorted(set(ours_old.items()) ^ set(theirs_old.items()))} differ")
     for arch in sorted(set(ours) & set(theirs)):
         ref_dc, our_dc = ref_registry._model_default_cfgs[arch], registered_default_cfg(arch)
         if list(ref_dc.tags) != list(our_dc.tags):

@@ -124,3 +124,41 @@ def test_third_party_registration(tmp_path, monkeypatch):
     assert model.num_classes == 7 and model.pretrained_cfg.tag == "v1"
     with pytest.raises(TypeError, match="does not accept argument\\(s\\) 'drop_rate'"):
         imagemodels.create_model("tiny_user_model", drop_rate=0.1)
+
+
+def test_old_names_map_to_current_name_and_tag():
+    """Names from before weight tags (``swin_base_patch4_window7_224_in22k``) still build, as in the reference."""
+    from imagemodels.models import get_deprecated_models, model_entrypoint
+
+    old = "tv_resnet34"
+    assert get_deprecated_models("resnet")[old] == "resnet34.tv_in1k"
+    assert imagemodels.is_model(old) and old not in imagemodels.list_models("tv_*")
+    with pytest.warns(UserWarning, match="old name of 'resnet34.tv_in1k'"):
+        model = imagemodels.create_model(old, num_classes=7)
+    assert model.pretrained_cfg["architecture"] == "resnet34" and model.pretrained_cfg["tag"] == "tv_in1k"
+    assert model.fc.out_features == 7
+    with pytest.warns(UserWarning):  # a tag given with the old name wins, as in the reference
+        assert imagemodels.create_model(old + ".a1_in1k").pretrained_cfg["tag"] == "a1_in1k"
+    with pytest.warns(UserWarning):  # old names without a tag map to the default tag
+        assert imagemodels.create_model("efficientnet_b2a").pretrained_cfg["architecture"] == "efficientnet_b2"
+    with pytest.warns(UserWarning):
+        assert model_entrypoint("xception")().pretrained_cfg["architecture"] == "legacy_xception"
+
+
+def test_old_name_loads_the_new_names_weights(tmp_path, monkeypatch):
+    from safetensors.torch import save_file
+
+    torch = pytest.importorskip("torch")
+    weights = imagemodels.create_model("resnet34").state_dict()
+    save_file(weights, str(tmp_path / "resnet34.tv_in1k.safetensors"))
+    monkeypatch.setenv("IMAGEMODELS_WEIGHTS_DIR", str(tmp_path))
+    with pytest.warns(UserWarning, match="tv_resnet34"):
+        model = imagemodels.create_model("tv_resnet34", pretrained=True)
+    assert torch.equal(model.conv1.weight, weights["conv1.weight"])
+
+
+def test_old_names_are_known_without_importing_their_family():
+    code = ("import sys, imagemodels; assert imagemodels.is_model('swin_base_patch4_window7_224_in22k'); "
+            "assert not any(m.startswith('imagemodels.models.swin') for m in sys.modules); print('OK')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and "OK" in out.stdout, out.stderr[-2000:]

@@ -11,6 +11,7 @@ for _module, _names in {
         "register_model", "register_variants", "list_models", "list_pretrained", "is_model", "is_model_pretrained",
         "model_entrypoint", "list_modules", "is_model_in_modules", "get_pretrained_cfg", "get_pretrained_cfg_value",
         "get_arch_name", "get_arch_pretrained_cfgs", "split_model_name_tag", "UnknownModelError",
+        "register_model_deprecations", "get_deprecated_models",
     ),
     "._factory": ("create_model", "parse_model_name"),
     "._builder": ("build_model_with_cfg", "load_pretrained", "resolve_pretrained_cfg", "FeatureGetterNet"),

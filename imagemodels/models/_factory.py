@@ -13,7 +13,7 @@ from torch import nn
 from ._helpers import load_checkpoint
 from ._hub import load_model_config_from_hf, load_model_config_from_path
 from ._pretrained import PretrainedCfg, split_model_name_tag
-from ._registry import is_model, model_entrypoint, unknown_model_error
+from ._registry import is_model, model_entrypoint, resolve_deprecated_name, unknown_model_error
 
 __all__ = ["create_model", "parse_model_name"]
 
@@ -64,7 +64,7 @@ def create_model(
         pretrained_cfg = cfg_dict
         kwargs = {**model_args, **kwargs}
     else:
-        name, tag = split_model_name_tag(name)
+        name, tag = split_model_name_tag(resolve_deprecated_name(name))
         if tag and pretrained_cfg is None:
             pretrained_cfg = tag
     if not is_model(name):

@@ -16,6 +16,7 @@ import fnmatch
 import importlib
 import re
 import sys
+import warnings
 from collections import defaultdict
 from copy import deepcopy
 from dataclasses import replace
@@ -27,6 +28,7 @@ __all__ = [
     "register_model", "register_variants", "list_models", "list_pretrained", "is_model", "is_model_pretrained",
     "model_entrypoint", "list_modules", "is_model_in_modules", "get_pretrained_cfg", "get_pretrained_cfg_value",
     "get_arch_name", "get_arch_pretrained_cfgs", "split_model_name_tag", "UnknownModelError",
+    "register_model_deprecations", "get_deprecated_models",
 ]
 
 _PACKAGE = __name__.rsplit(".", 1)[0]  # 'imagemodels.models'
@@ -53,6 +55,7 @@ class _Index:
         self.default_cfgs: Dict[str, DefaultCfg] = {}  # arch -> all its tags (imported modules only)
         self.pretrained_cfgs: Dict[str, PretrainedCfg] = {}  # name -> cfg (imported modules only)
         self.module_file: Dict[str, str] = {}  # module -> import path, for manifest entries
+        self.deprecated: Dict[str, Tuple[str, str]] = {}  # old name -> (module, 'arch' or 'arch.tag' it became)
 
     def add(self, arch: str, module: str, tags: Sequence[str], weighted: Iterable[str], import_path: str) -> None:
         """Index one architecture; ``tags`` are in order, the first being the default."""
@@ -82,10 +85,11 @@ def _get_index() -> _Index:
     global _index
     if _index is None:
         _index = _Index()
-        from ._manifest import MODELS  # generated: arch -> (module, tags, tags with weights)
+        from . import _manifest  # generated: arch -> (module, tags, tags with weights); old names
 
-        for arch, (module, tags, weighted) in MODELS.items():
+        for arch, (module, tags, weighted) in _manifest.MODELS.items():
             _index.add(arch, module, tags, weighted, f"{_PACKAGE}.{module}")
+        _index.deprecated.update(getattr(_manifest, "DEPRECATED", {}))  # absent while the manifest is rebuilt
     return _index
 
 
@@ -158,6 +162,58 @@ def register_variants(
         entrypoint.__doc__ = f"{name}: {_describe(model_args)}"
         namespace[name] = entrypoint
         register_model(entrypoint)
+
+
+def register_model_deprecations(module_name: str, deprecations: Dict[str, str]) -> None:
+    """Keep old model names working: ``{'old_name': 'arch.tag'}`` (or ``'arch'``).
+
+    ``create_model('old_name')`` builds ``arch`` with that tag's weights and warns once per call;
+    ``is_model`` knows the old name, ``list_models`` does not list it. A tag given with the old name
+    (``'old_name.other_tag'``) wins over the mapped one. Each family module calls this with its own
+    table, as the weights of a renamed model are still published under the new name.
+    """
+    index = _get_index()
+    module = module_name.split(".")[-1]
+    namespace = vars(sys.modules[module_name]) if module_name in sys.modules else {}
+    for old, current in deprecations.items():
+        if get_arch_name(current) not in index.model_to_module:
+            raise ValueError(f"deprecated name '{old}' maps to '{current}', which no family registers")
+        index.deprecated[old] = (module, current)
+        namespace.setdefault(old, _deprecated_entrypoint(old, current))
+
+
+def get_deprecated_models(module: str = "") -> Dict[str, str]:
+    """Old model names and what they map to now (``'arch.tag'`` or ``'arch'``), optionally for one module."""
+    return {old: current for old, (mod, current) in sorted(_get_index().deprecated.items())
+            if not module or mod == module}
+
+
+def resolve_deprecated_name(model_name: str) -> str:
+    """``model_name`` with an old architecture name replaced by the current one (with a warning)."""
+    arch, tag = split_model_name_tag(model_name)
+    entry = _get_index().deprecated.get(arch)
+    if entry is None:
+        return model_name
+    current = entry[1]
+    current_arch, current_tag = split_model_name_tag(current)
+    resolved = f"{current_arch}.{tag}" if tag else current
+    warnings.warn(f"'{arch}' is an old name of '{current}'; building '{resolved}'. "
+                  f"Use the new name to silence this warning.", UserWarning, stacklevel=3)
+    return resolved
+
+
+def _deprecated_entrypoint(old: str, current: str) -> Callable[..., Any]:
+    """An entry point under the old name: builds the current one with the mapped tag."""
+
+    def entrypoint(pretrained: bool = False, **kwargs: Any) -> Any:
+        arch, tag = split_model_name_tag(resolve_deprecated_name(old))
+        if tag and kwargs.get("pretrained_cfg") is None:
+            kwargs["pretrained_cfg"] = tag
+        return model_entrypoint(arch)(pretrained=pretrained, **kwargs)
+
+    entrypoint.__name__ = entrypoint.__qualname__ = old
+    entrypoint.__doc__ = f"{old}: old name of {current}"
+    return entrypoint
 
 
 def _describe(model_args: Dict[str, Any]) -> str:
@@ -233,8 +289,10 @@ def get_arch_name(model_name: str) -> str:
 
 
 def is_model(model_name: str) -> bool:
-    """True if the architecture of ``model_name`` (tag ignored) is known."""
-    return get_arch_name(model_name) in _get_index().model_to_module
+    """True if the architecture of ``model_name`` (tag ignored) is known, under its name or an old one."""
+    arch = get_arch_name(model_name)
+    index = _get_index()
+    return arch in index.model_to_module or arch in index.deprecated
 
 
 def is_model_pretrained(model_name: str) -> bool:
@@ -280,8 +338,13 @@ def _import_family(arch: str) -> None:
 
 
 def model_entrypoint(model_name: str, module_filter: Optional[str] = None) -> Callable[..., Any]:
-    """The callable that builds ``model_name`` (tag ignored)."""
+    """The callable that builds ``model_name`` (tag ignored); an old name gets one that maps it."""
     arch = get_arch_name(model_name)
+    entry = _get_index().deprecated.get(arch)
+    if entry is not None:
+        if module_filter and entry[0] != module_filter:
+            raise RuntimeError(f"model '{arch}' is not in module '{module_filter}'")
+        return _deprecated_entrypoint(arch, entry[1])
     if module_filter and arch not in _get_index().module_to_models.get(module_filter, ()):
         raise RuntimeError(f"model '{arch}' is not in module '{module_filter}'")
     _import_family(arch)
@@ -332,3 +395,10 @@ def manifest_rows() -> Dict[str, Tuple[str, Tuple[str, ...], Tuple[str, ...]]]:
         weighted = tuple(t for t in tags if default_cfg.cfgs[t].has_weights)
         rows[arch] = (index.model_to_module[arch], tags, weighted)
     return rows
+
+
+def manifest_deprecations() -> Dict[str, Tuple[str, str]]:
+    """Old name -> (module, current name), as registered by the built-in families imported now."""
+    index = _get_index()
+    return {old: entry for old, entry in sorted(index.deprecated.items(), key=lambda kv: _natural_key(kv[0]))
+            if index.module_file.get(entry[0], "").startswith(_PACKAGE + ".")}

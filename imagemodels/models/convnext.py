@@ -40,7 +40,7 @@ from ._manipulate import checkpoint_seq
 from ._pretrained import (
     IMAGENET_INCEPTION_MEAN, IMAGENET_INCEPTION_STD, OPENAI_CLIP_MEAN, OPENAI_CLIP_STD, generate_default_cfgs,
 )
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["ConvNeXt", "ConvNeXtBlock", "ConvNeXtStage"]
 
@@ -745,3 +745,23 @@ def _create_convnext(variant: str, pretrained: bool = False, **kwargs: Any) -> C
 
 
 register_variants(CONVNEXTS, _create_convnext, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "convnext_tiny_in22ft1k": "convnext_tiny.fb_in22k_ft_in1k",
+    "convnext_small_in22ft1k": "convnext_small.fb_in22k_ft_in1k",
+    "convnext_base_in22ft1k": "convnext_base.fb_in22k_ft_in1k",
+    "convnext_large_in22ft1k": "convnext_large.fb_in22k_ft_in1k",
+    "convnext_xlarge_in22ft1k": "convnext_xlarge.fb_in22k_ft_in1k",
+    "convnext_tiny_384_in22ft1k": "convnext_tiny.fb_in22k_ft_in1k_384",
+    "convnext_small_384_in22ft1k": "convnext_small.fb_in22k_ft_in1k_384",
+    "convnext_base_384_in22ft1k": "convnext_base.fb_in22k_ft_in1k_384",
+    "convnext_large_384_in22ft1k": "convnext_large.fb_in22k_ft_in1k_384",
+    "convnext_xlarge_384_in22ft1k": "convnext_xlarge.fb_in22k_ft_in1k_384",
+    "convnext_tiny_in22k": "convnext_tiny.fb_in22k",
+    "convnext_small_in22k": "convnext_small.fb_in22k",
+    "convnext_base_in22k": "convnext_base.fb_in22k",
+    "convnext_large_in22k": "convnext_large.fb_in22k",
+    "convnext_xlarge_in22k": "convnext_xlarge.fb_in22k",
+})

@@ -23,7 +23,7 @@ from imagemodels.layers import add_abs_pos_embed, trunc_normal_
 
 from ._builder import build_model_with_cfg
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 from .vision_transformer import VisionTransformer, checkpoint_filter_fn
 
 __all__ = ["VisionTransformerDistilled"]
@@ -170,3 +170,16 @@ def _create_deit(variant: str, pretrained: bool = False, distilled: bool = False
 
 
 register_variants(DEITS, _create_deit, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "deit3_small_patch16_224_in21ft1k": "deit3_small_patch16_224.fb_in22k_ft_in1k",
+    "deit3_small_patch16_384_in21ft1k": "deit3_small_patch16_384.fb_in22k_ft_in1k",
+    "deit3_medium_patch16_224_in21ft1k": "deit3_medium_patch16_224.fb_in22k_ft_in1k",
+    "deit3_base_patch16_224_in21ft1k": "deit3_base_patch16_224.fb_in22k_ft_in1k",
+    "deit3_base_patch16_384_in21ft1k": "deit3_base_patch16_384.fb_in22k_ft_in1k",
+    "deit3_large_patch16_224_in21ft1k": "deit3_large_patch16_224.fb_in22k_ft_in1k",
+    "deit3_large_patch16_384_in21ft1k": "deit3_large_patch16_384.fb_in22k_ft_in1k",
+    "deit3_huge_patch14_224_in21ft1k": "deit3_huge_patch14_224.fb_in22k_ft_in1k",
+})

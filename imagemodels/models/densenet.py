@@ -25,7 +25,7 @@ from imagemodels.layers import BlurPool2d, create_classifier, factory_kwargs, ge
 from ._builder import build_model_with_cfg
 from ._feature_points import prune_after, run_feature_points
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["DenseNet", "DenseLayer", "DenseBlock", "DenseTransition"]
 
@@ -305,3 +305,9 @@ def _create_densenet(variant: str, pretrained: bool = False, **kwargs: Any) -> D
 
 
 register_variants(DENSENETS, _create_densenet, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "tv_densenet121": "densenet121.tv_in1k",
+})

@@ -43,7 +43,7 @@ from ._efficientnet_pruned import PRUNED_BLOCKS as _PRUNED
 from ._features import FeatureInfo, feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["EfficientNet", "EfficientNetFeatures", "MBConvNet", "resolve_norm_act"]
 
@@ -1124,3 +1124,39 @@ def _create_efficientnet(variant: str, pretrained: bool = False, gen: Callable[.
 
 
 register_variants(EFFICIENTNETS, _create_efficientnet, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "tf_efficientnet_b0_ap": "tf_efficientnet_b0.ap_in1k",
+    "tf_efficientnet_b1_ap": "tf_efficientnet_b1.ap_in1k",
+    "tf_efficientnet_b2_ap": "tf_efficientnet_b2.ap_in1k",
+    "tf_efficientnet_b3_ap": "tf_efficientnet_b3.ap_in1k",
+    "tf_efficientnet_b4_ap": "tf_efficientnet_b4.ap_in1k",
+    "tf_efficientnet_b5_ap": "tf_efficientnet_b5.ap_in1k",
+    "tf_efficientnet_b6_ap": "tf_efficientnet_b6.ap_in1k",
+    "tf_efficientnet_b7_ap": "tf_efficientnet_b7.ap_in1k",
+    "tf_efficientnet_b8_ap": "tf_efficientnet_b8.ap_in1k",
+    "tf_efficientnet_b0_ns": "tf_efficientnet_b0.ns_jft_in1k",
+    "tf_efficientnet_b1_ns": "tf_efficientnet_b1.ns_jft_in1k",
+    "tf_efficientnet_b2_ns": "tf_efficientnet_b2.ns_jft_in1k",
+    "tf_efficientnet_b3_ns": "tf_efficientnet_b3.ns_jft_in1k",
+    "tf_efficientnet_b4_ns": "tf_efficientnet_b4.ns_jft_in1k",
+    "tf_efficientnet_b5_ns": "tf_efficientnet_b5.ns_jft_in1k",
+    "tf_efficientnet_b6_ns": "tf_efficientnet_b6.ns_jft_in1k",
+    "tf_efficientnet_b7_ns": "tf_efficientnet_b7.ns_jft_in1k",
+    "tf_efficientnet_l2_ns_475": "tf_efficientnet_l2.ns_jft_in1k_475",
+    "tf_efficientnet_l2_ns": "tf_efficientnet_l2.ns_jft_in1k",
+    "tf_efficientnetv2_s_in21ft1k": "tf_efficientnetv2_s.in21k_ft_in1k",
+    "tf_efficientnetv2_m_in21ft1k": "tf_efficientnetv2_m.in21k_ft_in1k",
+    "tf_efficientnetv2_l_in21ft1k": "tf_efficientnetv2_l.in21k_ft_in1k",
+    "tf_efficientnetv2_xl_in21ft1k": "tf_efficientnetv2_xl.in21k_ft_in1k",
+    "tf_efficientnetv2_s_in21k": "tf_efficientnetv2_s.in21k",
+    "tf_efficientnetv2_m_in21k": "tf_efficientnetv2_m.in21k",
+    "tf_efficientnetv2_l_in21k": "tf_efficientnetv2_l.in21k",
+    "tf_efficientnetv2_xl_in21k": "tf_efficientnetv2_xl.in21k",
+    "efficientnet_b2a": "efficientnet_b2",
+    "efficientnet_b3a": "efficientnet_b3",
+    "mnasnet_a1": "semnasnet_100",
+    "mnasnet_b1": "mnasnet_100",
+})

@@ -19,7 +19,7 @@ from ._builder import build_model_with_cfg
 from ._feature_points import prune_after, run_feature_points
 from ._manipulate import checkpoint_seq
 from ._pretrained import IMAGENET_INCEPTION_MEAN, IMAGENET_INCEPTION_STD, generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["InceptionResnetV2"]
 
@@ -283,3 +283,9 @@ def _create_inception_resnet_v2(variant: str, pretrained: bool = False, **kwargs
 
 
 register_variants(INCEPTION_RESNET_V2S, _create_inception_resnet_v2, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "ens_adv_inception_resnet_v2": "inception_resnet_v2.tf_ens_adv_in1k",
+})

@@ -21,7 +21,7 @@ from ._pretrained import (
     IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, IMAGENET_INCEPTION_MEAN, IMAGENET_INCEPTION_STD,
     generate_default_cfgs,
 )
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["InceptionV3", "InceptionA", "InceptionB", "InceptionC", "InceptionD", "InceptionE", "InceptionAux"]
 
@@ -359,3 +359,11 @@ def _create_inception_v3(variant: str, pretrained: bool = False, **kwargs: Any) 
 
 
 register_variants(INCEPTION_V3S, _create_inception_v3, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "tf_inception_v3": "inception_v3.tf_in1k",
+    "adv_inception_v3": "inception_v3.tf_adv_in1k",
+    "gluon_inception_v3": "inception_v3.gluon_in1k",
+})

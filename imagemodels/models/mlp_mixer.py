@@ -31,7 +31,7 @@ from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import IMAGENET_INCEPTION_MEAN, IMAGENET_INCEPTION_STD, generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["MlpMixer", "MixerBlock", "ResBlock", "SpatialGatingBlock", "SpatialGatingUnit", "Affine"]
 
@@ -434,3 +434,19 @@ def _create_mixer(variant: str, pretrained: bool = False, **kwargs: Any) -> MlpM
 
 
 register_variants(MIXERS, _create_mixer, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "mixer_b16_224_in21k": "mixer_b16_224.goog_in21k_ft_in1k",
+    "mixer_l16_224_in21k": "mixer_l16_224.goog_in21k_ft_in1k",
+    "mixer_b16_224_miil": "mixer_b16_224.miil_in21k_ft_in1k",
+    "mixer_b16_224_miil_in21k": "mixer_b16_224.miil_in21k",
+    "resmlp_12_distilled_224": "resmlp_12_224.fb_distilled_in1k",
+    "resmlp_24_distilled_224": "resmlp_24_224.fb_distilled_in1k",
+    "resmlp_36_distilled_224": "resmlp_36_224.fb_distilled_in1k",
+    "resmlp_big_24_distilled_224": "resmlp_big_24_224.fb_distilled_in1k",
+    "resmlp_big_24_224_in22ft1k": "resmlp_big_24_224.fb_in22k_ft_in1k",
+    "resmlp_12_224_dino": "resmlp_12_224",
+    "resmlp_24_224_dino": "resmlp_24_224",
+})

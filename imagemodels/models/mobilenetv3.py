@@ -27,7 +27,7 @@ from ._efficientnet_blocks import SqueezeExcite
 from ._efficientnet_builder import Stage, init_weight_goog, round_channels
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 from .efficientnet import MBConvNet, create_mbconv_model, drop_connect_alias, resolve_norm_act
 
 __all__ = ["MobileNetV3"]
@@ -506,3 +506,10 @@ def _create_mobilenetv3(variant: str, pretrained: bool = False, gen: Callable[..
 
 
 register_variants(MOBILENETV3S, _create_mobilenetv3, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "mobilenetv3_large_100_miil": "mobilenetv3_large_100.miil_in21k_ft_in1k",
+    "mobilenetv3_large_100_miil_in21k": "mobilenetv3_large_100.miil_in21k",
+})

@@ -30,7 +30,7 @@ from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["Nest"]
 
@@ -375,3 +375,11 @@ def _create_nest(variant: str, pretrained: bool = False, **kwargs: Any) -> Nest:
 
 
 register_variants(NESTS, _create_nest, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "jx_nest_base": "nest_base_jx",
+    "jx_nest_small": "nest_small_jx",
+    "jx_nest_tiny": "nest_tiny_jx",
+})

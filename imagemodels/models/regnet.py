@@ -31,7 +31,7 @@ from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["RegNet", "RegNetCfg", "RegStageSpec", "regnet_stages"]
 
@@ -607,3 +607,9 @@ def _create_regnet(variant: str, pretrained: bool = False, **kwargs: Any) -> Reg
 
 
 register_variants(REGNETS, _create_regnet, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "regnetz_040h": "regnetz_040_h",
+})

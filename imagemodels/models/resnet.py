@@ -37,7 +37,7 @@ from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 from ._resnet_pruned import PRUNED_BLOCK_WIDTHS as _PRUNED
 
 __all__ = ["ResNet", "BasicBlock", "Bottleneck"]
@@ -1022,3 +1022,51 @@ def _create_resnet(variant: str, pretrained: bool = False, **kwargs: Any) -> Res
 
 
 register_variants(RESNETS, _create_resnet, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "tv_resnet34": "resnet34.tv_in1k",
+    "tv_resnet50": "resnet50.tv_in1k",
+    "tv_resnet101": "resnet101.tv_in1k",
+    "tv_resnet152": "resnet152.tv_in1k",
+    "tv_resnext50_32x4d": "resnext50_32x4d.tv_in1k",
+    "ig_resnext101_32x8d": "resnext101_32x8d.fb_wsl_ig1b_ft_in1k",
+    "ig_resnext101_32x16d": "resnext101_32x8d.fb_wsl_ig1b_ft_in1k",
+    "ig_resnext101_32x32d": "resnext101_32x8d.fb_wsl_ig1b_ft_in1k",
+    "ig_resnext101_32x48d": "resnext101_32x8d.fb_wsl_ig1b_ft_in1k",
+    "ssl_resnet18": "resnet18.fb_ssl_yfcc100m_ft_in1k",
+    "ssl_resnet50": "resnet50.fb_ssl_yfcc100m_ft_in1k",
+    "ssl_resnext50_32x4d": "resnext50_32x4d.fb_ssl_yfcc100m_ft_in1k",
+    "ssl_resnext101_32x4d": "resnext101_32x4d.fb_ssl_yfcc100m_ft_in1k",
+    "ssl_resnext101_32x8d": "resnext101_32x8d.fb_ssl_yfcc100m_ft_in1k",
+    "ssl_resnext101_32x16d": "resnext101_32x16d.fb_ssl_yfcc100m_ft_in1k",
+    "swsl_resnet18": "resnet18.fb_swsl_ig1b_ft_in1k",
+    "swsl_resnet50": "resnet50.fb_swsl_ig1b_ft_in1k",
+    "swsl_resnext50_32x4d": "resnext50_32x4d.fb_swsl_ig1b_ft_in1k",
+    "swsl_resnext101_32x4d": "resnext101_32x4d.fb_swsl_ig1b_ft_in1k",
+    "swsl_resnext101_32x8d": "resnext101_32x8d.fb_swsl_ig1b_ft_in1k",
+    "swsl_resnext101_32x16d": "resnext101_32x16d.fb_swsl_ig1b_ft_in1k",
+    "gluon_resnet18_v1b": "resnet18.gluon_in1k",
+    "gluon_resnet34_v1b": "resnet34.gluon_in1k",
+    "gluon_resnet50_v1b": "resnet50.gluon_in1k",
+    "gluon_resnet101_v1b": "resnet101.gluon_in1k",
+    "gluon_resnet152_v1b": "resnet152.gluon_in1k",
+    "gluon_resnet50_v1c": "resnet50c.gluon_in1k",
+    "gluon_resnet101_v1c": "resnet101c.gluon_in1k",
+    "gluon_resnet152_v1c": "resnet152c.gluon_in1k",
+    "gluon_resnet50_v1d": "resnet50d.gluon_in1k",
+    "gluon_resnet101_v1d": "resnet101d.gluon_in1k",
+    "gluon_resnet152_v1d": "resnet152d.gluon_in1k",
+    "gluon_resnet50_v1s": "resnet50s.gluon_in1k",
+    "gluon_resnet101_v1s": "resnet101s.gluon_in1k",
+    "gluon_resnet152_v1s": "resnet152s.gluon_in1k",
+    "gluon_resnext50_32x4d": "resnext50_32x4d.gluon_in1k",
+    "gluon_resnext101_32x4d": "resnext101_32x4d.gluon_in1k",
+    "gluon_resnext101_64x4d": "resnext101_64x4d.gluon_in1k",
+    "gluon_seresnext50_32x4d": "seresnext50_32x4d.gluon_in1k",
+    "gluon_seresnext101_32x4d": "seresnext101_32x4d.gluon_in1k",
+    "gluon_seresnext101_64x4d": "seresnext101_64x4d.gluon_in1k",
+    "gluon_senet154": "senet154.gluon_in1k",
+    "seresnext26tn_32x4d": "seresnext26t_32x4d",
+})

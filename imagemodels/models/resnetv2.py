@@ -30,7 +30,7 @@ from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["ResNetV2", "PreActBasic", "PreActBottleneck", "Bottleneck", "ResNetStage", "create_resnetv2_stem"]
 
@@ -543,3 +543,23 @@ def _create_resnetv2(variant: str, pretrained: bool = False, **kwargs: Any) -> R
 
 
 register_variants(RESNETV2S, _create_resnetv2, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "resnetv2_50x1_bitm": "resnetv2_50x1_bit.goog_in21k_ft_in1k",
+    "resnetv2_50x3_bitm": "resnetv2_50x3_bit.goog_in21k_ft_in1k",
+    "resnetv2_101x1_bitm": "resnetv2_101x1_bit.goog_in21k_ft_in1k",
+    "resnetv2_101x3_bitm": "resnetv2_101x3_bit.goog_in21k_ft_in1k",
+    "resnetv2_152x2_bitm": "resnetv2_152x2_bit.goog_in21k_ft_in1k",
+    "resnetv2_152x4_bitm": "resnetv2_152x4_bit.goog_in21k_ft_in1k",
+    "resnetv2_50x1_bitm_in21k": "resnetv2_50x1_bit.goog_in21k",
+    "resnetv2_50x3_bitm_in21k": "resnetv2_50x3_bit.goog_in21k",
+    "resnetv2_101x1_bitm_in21k": "resnetv2_101x1_bit.goog_in21k",
+    "resnetv2_101x3_bitm_in21k": "resnetv2_101x3_bit.goog_in21k",
+    "resnetv2_152x2_bitm_in21k": "resnetv2_152x2_bit.goog_in21k",
+    "resnetv2_152x4_bitm_in21k": "resnetv2_152x4_bit.goog_in21k",
+    "resnetv2_50x1_bit_distilled": "resnetv2_50x1_bit.goog_distilled_in1k",
+    "resnetv2_152x2_bit_teacher": "resnetv2_152x2_bit.goog_teacher_in21k_ft_in1k",
+    "resnetv2_152x2_bit_teacher_384": "resnetv2_152x2_bit.goog_teacher_in21k_ft_in1k_384",
+})

@@ -32,7 +32,7 @@ from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["SwinTransformer", "SwinTransformerBlock", "SwinTransformerStage", "WindowAttention", "PatchMerging"]
 
@@ -606,3 +606,12 @@ def _create_swin(variant: str, pretrained: bool = False, **kwargs: Any) -> SwinT
 
 
 register_variants(SWINS, _create_swin, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "swin_base_patch4_window7_224_in22k": "swin_base_patch4_window7_224.ms_in22k",
+    "swin_base_patch4_window12_384_in22k": "swin_base_patch4_window12_384.ms_in22k",
+    "swin_large_patch4_window7_224_in22k": "swin_large_patch4_window7_224.ms_in22k",
+    "swin_large_patch4_window12_384_in22k": "swin_large_patch4_window12_384.ms_in22k",
+})

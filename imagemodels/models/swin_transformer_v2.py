@@ -31,7 +31,7 @@ from imagemodels.layers import (
 from ._builder import build_model_with_cfg
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 from .swin_transformer import SwinTransformer, SwinTransformerBlock, get_relative_position_index
 
 __all__ = ["SwinTransformerV2", "SwinTransformerV2Block", "SwinTransformerV2Stage", "WindowAttention", "PatchMerging"]
@@ -506,3 +506,14 @@ def _create_swinv2(variant: str, pretrained: bool = False, **kwargs: Any) -> Swi
 
 
 register_variants(SWINV2S, _create_swinv2, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "swinv2_base_window12_192_22k": "swinv2_base_window12_192.ms_in22k",
+    "swinv2_base_window12to16_192to256_22kft1k": "swinv2_base_window12to16_192to256.ms_in22k_ft_in1k",
+    "swinv2_base_window12to24_192to384_22kft1k": "swinv2_base_window12to24_192to384.ms_in22k_ft_in1k",
+    "swinv2_large_window12_192_22k": "swinv2_large_window12_192.ms_in22k",
+    "swinv2_large_window12to16_192to256_22kft1k": "swinv2_large_window12to16_192to256.ms_in22k_ft_in1k",
+    "swinv2_large_window12to24_192to384_22kft1k": "swinv2_large_window12to24_192to384.ms_in22k_ft_in1k",
+})

@@ -24,7 +24,7 @@ from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["TResNet", "BasicBlock", "Bottleneck"]
 
@@ -311,3 +311,12 @@ def _create_tresnet(variant: str, pretrained: bool = False, **kwargs: Any) -> TR
 
 
 register_variants(TRESNETS, _create_tresnet, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "tresnet_m_miil_in21k": "tresnet_m.miil_in21k",
+    "tresnet_m_448": "tresnet_m.miil_in1k_448",
+    "tresnet_l_448": "tresnet_l.miil_in1k_448",
+    "tresnet_xl_448": "tresnet_xl.miil_in1k_448",
+})

@@ -43,7 +43,7 @@ from ._pretrained import (
     IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, IMAGENET_INCEPTION_MEAN, IMAGENET_INCEPTION_STD, OPENAI_CLIP_MEAN,
     OPENAI_CLIP_STD, generate_default_cfgs,
 )
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = [
     "VisionTransformer", "Block", "ResPostBlock", "ParallelScalingBlock", "ParallelThingsBlock", "DiffAttention",
@@ -1349,3 +1349,28 @@ def _create_vision_transformer(variant: str, pretrained: bool = False, **kwargs:
 
 
 register_variants(VISION_TRANSFORMERS, _create_vision_transformer, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "vit_tiny_patch16_224_in21k": "vit_tiny_patch16_224.augreg_in21k",
+    "vit_small_patch32_224_in21k": "vit_small_patch32_224.augreg_in21k",
+    "vit_small_patch16_224_in21k": "vit_small_patch16_224.augreg_in21k",
+    "vit_base_patch32_224_in21k": "vit_base_patch32_224.augreg_in21k",
+    "vit_base_patch16_224_in21k": "vit_base_patch16_224.augreg_in21k",
+    "vit_base_patch8_224_in21k": "vit_base_patch8_224.augreg_in21k",
+    "vit_large_patch32_224_in21k": "vit_large_patch32_224.orig_in21k",
+    "vit_large_patch16_224_in21k": "vit_large_patch16_224.augreg_in21k",
+    "vit_huge_patch14_224_in21k": "vit_huge_patch14_224.orig_in21k",
+    "vit_base_patch32_224_sam": "vit_base_patch32_224.sam",
+    "vit_base_patch16_224_sam": "vit_base_patch16_224.sam",
+    "vit_small_patch16_224_dino": "vit_small_patch16_224.dino",
+    "vit_small_patch8_224_dino": "vit_small_patch8_224.dino",
+    "vit_base_patch16_224_dino": "vit_base_patch16_224.dino",
+    "vit_base_patch8_224_dino": "vit_base_patch8_224.dino",
+    "vit_base_patch16_224_miil_in21k": "vit_base_patch16_224_miil.in21k",
+    "vit_base_patch32_224_clip_laion2b": "vit_base_patch32_clip_224.laion2b",
+    "vit_large_patch14_224_clip_laion2b": "vit_large_patch14_clip_224.laion2b",
+    "vit_huge_patch14_224_clip_laion2b": "vit_huge_patch14_clip_224.laion2b",
+    "vit_giant_patch14_224_clip_laion2b": "vit_giant_patch14_clip_224.laion2b",
+})

@@ -30,7 +30,7 @@ from imagemodels.layers import ConvNormAct, HybridEmbed, StdConv2dSame
 
 from ._builder import build_model_with_cfg
 from ._pretrained import IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 from .vision_transformer import VisionTransformer, checkpoint_filter_fn
 
 __all__ = ["ConvStem"]
@@ -179,3 +179,14 @@ def _create_vision_transformer_hybrid(
 
 
 register_variants(HYBRID_VITS, _create_vision_transformer_hybrid, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "vit_tiny_r_s16_p8_224_in21k": "vit_tiny_r_s16_p8_224.augreg_in21k",
+    "vit_small_r26_s32_224_in21k": "vit_small_r26_s32_224.augreg_in21k",
+    "vit_base_r50_s16_224_in21k": "vit_base_r50_s16_224.orig_in21k",
+    "vit_base_resnet50_224_in21k": "vit_base_r50_s16_224.orig_in21k",
+    "vit_large_r50_s32_224_in21k": "vit_large_r50_s32_224.augreg_in21k",
+    "vit_base_resnet50_384": "vit_base_r50_s16_384.orig_in21k_ft_in1k",
+})

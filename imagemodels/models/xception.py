@@ -19,7 +19,7 @@ from ._feature_points import FeatureIntermediatesNet
 from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import IMAGENET_INCEPTION_MEAN, IMAGENET_INCEPTION_STD, generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["Xception"]
 
@@ -234,3 +234,9 @@ def _create_xception(variant: str, pretrained: bool = False, **kwargs: Any) -> n
 
 
 register_variants(XCEPTIONS, _create_xception, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "xception": "legacy_xception",
+})

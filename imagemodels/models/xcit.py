@@ -30,7 +30,7 @@ from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
 from ._manipulate import checkpoint_seq
 from ._pretrained import generate_default_cfgs
-from ._registry import register_variants
+from ._registry import register_model_deprecations, register_variants
 
 __all__ = ["Xcit"]
 
@@ -514,3 +514,36 @@ def _create_xcit(variant: str, pretrained: bool = False, **kwargs: Any) -> Xcit:
 
 
 register_variants(XCITS, _create_xcit, globals())
+
+
+# old names (before weight tags existed) -> the name and tag they became
+register_model_deprecations(__name__, {
+    "xcit_nano_12_p16_224_dist": "xcit_nano_12_p16_224.fb_dist_in1k",
+    "xcit_nano_12_p16_384_dist": "xcit_nano_12_p16_384.fb_dist_in1k",
+    "xcit_tiny_12_p16_224_dist": "xcit_tiny_12_p16_224.fb_dist_in1k",
+    "xcit_tiny_12_p16_384_dist": "xcit_tiny_12_p16_384.fb_dist_in1k",
+    "xcit_tiny_24_p16_224_dist": "xcit_tiny_24_p16_224.fb_dist_in1k",
+    "xcit_tiny_24_p16_384_dist": "xcit_tiny_24_p16_384.fb_dist_in1k",
+    "xcit_small_12_p16_224_dist": "xcit_small_12_p16_224.fb_dist_in1k",
+    "xcit_small_12_p16_384_dist": "xcit_small_12_p16_384.fb_dist_in1k",
+    "xcit_small_24_p16_224_dist": "xcit_small_24_p16_224.fb_dist_in1k",
+    "xcit_small_24_p16_384_dist": "xcit_small_24_p16_384.fb_dist_in1k",
+    "xcit_medium_24_p16_224_dist": "xcit_medium_24_p16_224.fb_dist_in1k",
+    "xcit_medium_24_p16_384_dist": "xcit_medium_24_p16_384.fb_dist_in1k",
+    "xcit_large_24_p16_224_dist": "xcit_large_24_p16_224.fb_dist_in1k",
+    "xcit_large_24_p16_384_dist": "xcit_large_24_p16_384.fb_dist_in1k",
+    "xcit_nano_12_p8_224_dist": "xcit_nano_12_p8_224.fb_dist_in1k",
+    "xcit_nano_12_p8_384_dist": "xcit_nano_12_p8_384.fb_dist_in1k",
+    "xcit_tiny_12_p8_224_dist": "xcit_tiny_12_p8_224.fb_dist_in1k",
+    "xcit_tiny_12_p8_384_dist": "xcit_tiny_12_p8_384.fb_dist_in1k",
+    "xcit_tiny_24_p8_224_dist": "xcit_tiny_24_p8_224.fb_dist_in1k",
+    "xcit_tiny_24_p8_384_dist": "xcit_tiny_24_p8_384.fb_dist_in1k",
+    "xcit_small_12_p8_224_dist": "xcit_small_12_p8_224.fb_dist_in1k",
+    "xcit_small_12_p8_384_dist": "xcit_small_12_p8_384.fb_dist_in1k",
+    "xcit_small_24_p8_224_dist": "xcit_small_24_p8_224.fb_dist_in1k",
+    "xcit_small_24_p8_384_dist": "xcit_small_24_p8_384.fb_dist_in1k",
+    "xcit_medium_24_p8_224_dist": "xcit_medium_24_p8_224.fb_dist_in1k",
+    "xcit_medium_24_p8_384_dist": "xcit_medium_24_p8_384.fb_dist_in1k",
+    "xcit_large_24_p8_224_dist": "xcit_large_24_p8_224.fb_dist_in1k",
+    "xcit_large_24_p8_384_dist": "xcit_large_24_p8_384.fb_dist_in1k",
+})
