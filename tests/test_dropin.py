@@ -63,3 +63,26 @@ def test_reference_style_snippet_runs():
     assert [m.shape[1] for m in maps] == backbone.feature_info.channels() == [128, 256, 512]
     assert backbone.feature_info.reduction() == [8, 16, 16]
     assert timm.models.is_model("resnet50") and "resnet50" in timm.list_models("resnet5*")
+
+
+@pytest.mark.parametrize("name", ["deit_tiny_distilled_patch16_224", "levit_128s"])
+def test_distilled_get_classifier_is_the_references_tuple(name):
+    """Code that unpacks ``head, head_dist = model.get_classifier()`` or checks for a tuple runs unchanged."""
+    timm = parity.reference()
+    kwargs = dict(img_size=64) if name.startswith("deit") else {}
+    ours, theirs = imagemodels.create_model(name, **kwargs), timm.create_model(name, **kwargs)
+    got, want = ours.get_classifier(), theirs.get_classifier()
+    assert type(got) is type(want) is tuple
+    assert [type(h).__name__ for h in got] == [type(h).__name__ for h in want]
+    assert got[0] is ours.head and got[1] is ours.head_dist
+
+
+def test_head_init_scale_reaches_both_distilled_heads():
+    """train's --head-init-scale/--head-init-bias apply to each head a distilled model returns."""
+    from imagemodels.engine.config import build_train_parser
+    from imagemodels.engine.setup import create_train_model
+
+    args = build_train_parser().parse_args(["--model", "levit_128s", "--head-init-scale", "0", "--head-init-bias", "0.5"])
+    model = create_train_model(args, num_classes=4)
+    for head in model.get_classifier():
+        assert not head.linear.weight.any() and bool((head.linear.bias == 0.5).all())

@@ -68,6 +68,15 @@ def create_datasets(args):
     return train, evaluation
 
 
+def _classifier_layer(head: nn.Module) -> nn.Module:
+    """The layer holding a head's class weights (LeViT's head is BatchNorm + Linear)."""
+    layers = [m for m in head.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
+    if not layers:
+        raise TrainError(f"--head-init-scale/--head-init-bias: the classifier ({type(head).__name__}) has no "
+                         "linear or conv layer; leave the flags out for this model")
+    return layers[-1]
+
+
 def create_train_model(args, num_classes: int):
     """The model as the flags describe it (head, dropout rates, BN overrides, grad checkpointing)."""
     from ..models import create_model
@@ -81,12 +90,14 @@ def create_train_model(args, num_classes: int):
         checkpoint_path=args.initial_checkpoint or None, **args.model_kwargs,
     )
     if args.head_init_scale is not None or args.head_init_bias is not None:
-        head = model.get_classifier()
+        heads = model.get_classifier()  # distilled models (DeiT, LeViT) return both heads
         with torch.no_grad():
-            if args.head_init_scale is not None:
-                head.weight.mul_(args.head_init_scale)
-            if args.head_init_bias is not None:
-                nn.init.constant_(head.bias, args.head_init_bias)
+            for head in heads if isinstance(heads, tuple) else (heads,):
+                head = _classifier_layer(head)
+                if args.head_init_scale is not None:
+                    head.weight.mul_(args.head_init_scale)
+                if args.head_init_bias is not None:
+                    nn.init.constant_(head.bias, args.head_init_bias)
     for module in model.modules():
         if isinstance(module, nn.modules.batchnorm._BatchNorm):
             if args.bn_momentum is not None:

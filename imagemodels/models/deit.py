@@ -61,9 +61,8 @@ class VisionTransformerDistilled(VisionTransformer):
                     blocks=[(r"^blocks\.(\d+)", None), (r"^norm", (99999,))])
 
     @torch.jit.ignore
-    def get_classifier(self) -> nn.ModuleList:
-        # both heads; unpacks like the reference's (head, head_dist) tuple and is still one module
-        return nn.ModuleList([self.head, self.head_dist])
+    def get_classifier(self) -> Tuple[nn.Module, nn.Module]:
+        return self.head, self.head_dist  # both heads, as the reference returns them
 
     def reset_classifier(self, num_classes: int, global_pool: Optional[str] = None) -> None:
         # the heads read the two tokens, whatever pooling is asked for

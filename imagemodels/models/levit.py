@@ -509,9 +509,8 @@ class LevitDistilled(Levit):
         self.distilled_training = False
 
     @torch.jit.ignore
-    def get_classifier(self) -> nn.ModuleList:
-        # both heads; unpacks like a (head, head_dist) tuple and is still one module
-        return nn.ModuleList([self.head, self.head_dist])
+    def get_classifier(self) -> Tuple[nn.Module, nn.Module]:
+        return self.head, self.head_dist  # both heads, as the reference returns them
 
     def reset_classifier(self, num_classes: int, global_pool: Optional[str] = None) -> None:
         super().reset_classifier(num_classes, global_pool)
