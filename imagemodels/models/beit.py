@@ -19,7 +19,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from imagemodels.layers import (
-    DropPath, LayerNorm, Mlp, PatchEmbed, SwiGLU, resample_abs_pos_embed, trunc_normal_, use_fused_attn,
+    DropPath, LayerNorm, Mlp, PatchEmbed, SwiGLU, add_abs_pos_embed, resample_abs_pos_embed, trunc_normal_,
+    use_fused_attn,
 )
 from imagemodels.layers.attention import scaled_dot_product
 from imagemodels.layers.pos_embed_rel import gen_relative_position_index, resize_rel_pos_bias_table
@@ -268,11 +269,7 @@ class Beit(nn.Module):
         self.head = nn.Linear(width, num_classes, device=self.cls_token.device) if num_classes > 0 else nn.Identity()
 
     def _embed(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.patch_embed(x)
-        x = torch.cat((self.cls_token.expand(x.shape[0], -1, -1), x), dim=1)
-        if self.pos_embed is not None:
-            x = x + self.pos_embed
-        return self.pos_drop(x)
+        return self.pos_drop(add_abs_pos_embed(self.patch_embed(x), self.pos_embed, (self.cls_token,)))
 
     def _run(self, block: nn.Module, x: torch.Tensor) -> torch.Tensor:
         if self.grad_checkpointing and not torch.jit.is_scripting():
