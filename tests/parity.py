@@ -309,23 +309,33 @@ def check_parity(name: str, fast: bool = True, batch: int = 2, seed: int = 0) ->
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """``python tests/parity.py [--full] [NAME ...]``: a table of the measured differences."""
+    """``python tests/parity.py [--full] [--module M ...] [NAME ...]``: a table of the measured differences."""
     import argparse
+    import time
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("names", nargs="*", help="model names (default: the fast tier, or every shared name with --full)")
     parser.add_argument("--full", action="store_true", help="default input sizes and every shared name")
+    parser.add_argument("--module", action="append", default=[],
+                        help="every shared name of this reference module (repeatable), e.g. --full --module nfnet")
     args = parser.parse_args(argv)
-    names = args.names or (list(shared_names()) if args.full else fast_names())
+    names = list(args.names)
+    if args.module:
+        shared = set(shared_names())
+        names += [n for n in imagemodels.list_models(module=args.module) if n in shared]
+    names = names or (list(shared_names()) if args.full else fast_names())
     failed = 0
-    print("| model | params | worst max abs diff |\n|---|---:|---:|")
+    print("| model | params | worst max abs diff | seconds |\n|---|---:|---:|---:|")
     for name in names:
+        start = time.perf_counter()
         try:
             report = check_parity(name, fast=not args.full, batch=1 if args.full else 2)
-            print(f"| {name} | {report.params / 1e6:.2f} M | {report.worst():.2e} |", flush=True)
-        except AssertionError as err:
+            print(f"| {name} | {report.params / 1e6:.2f} M | {report.worst():.2e} | {time.perf_counter() - start:.1f} |",
+                  flush=True)
+        except Exception as err:  # a crash in one model is that model's failure, not the table's
             failed += 1
-            print(f"| {name} | FAILED | {err} |", flush=True)
+            message = str(err).replace("\n", " ")[:400]
+            print(f"| {name} | FAILED | {type(err).__name__}: {message} | {time.perf_counter() - start:.1f} |", flush=True)
     print(f"\n{len(names) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
