@@ -86,3 +86,27 @@ def test_head_init_scale_reaches_both_distilled_heads():
     model = create_train_model(args, num_classes=4)
     for head in model.get_classifier():
         assert not head.linear.weight.any() and bool((head.linear.bias == 0.5).all())
+
+
+OLD_PATHS = {  # old module path -> (a name it must still give, where that name lives now)
+    "models.layers": ("trunc_normal_", "layers"),
+    "models.helpers": ("load_checkpoint", "models"),
+    "models.registry": ("register_model", "models"),
+    "models.features": ("FeatureInfo", "models"),
+    "models.hub": ("load_state_dict_from_hf", "models"),
+    "models.factory": ("create_model", "models"),
+}
+
+
+@pytest.mark.parametrize("old", sorted(OLD_PATHS))
+def test_old_import_paths_still_work(old):
+    """``from timm.models.layers import DropPath`` (older timm) runs unchanged, with a FutureWarning."""
+    import importlib
+    import sys
+
+    name, new = OLD_PATHS[old]
+    sys.modules.pop(f"imagemodels.{old}", None)
+    with pytest.warns(FutureWarning, match="old import path"):
+        module = importlib.import_module(f"imagemodels.{old}")
+    assert getattr(module, name) is getattr(importlib.import_module(f"imagemodels.{new}"), name)
+    assert importlib.util.find_spec(f"{parity.reference().__name__}.{old}") is not None  # the reference has it too

@@ -23,11 +23,16 @@ classes to their module, for ``imagemodels.models.ResNet``.
 '''
 
 
+# old import paths (``timm.models.layers``...) kept as modules that re-export and warn: not families
+LEGACY_PATHS = ("factory", "features", "helpers", "hub", "layers", "registry")
+
+
 def family_modules() -> list:
-    """Every ``imagemodels.models`` module that is not private (``_``-prefixed): the families."""
+    """Every ``imagemodels.models`` module that is neither private (``_``-prefixed) nor an old path: the families."""
     import imagemodels.models as pkg
 
-    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_"))
+    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__)
+                  if not m.name.startswith("_") and m.name not in LEGACY_PATHS)
 
 
 def build_text() -> str:

@@ -1,0 +1,10 @@
+"""Old import path kept for code written against older timm (``timm.models.features``).
+
+Everything here moved to ``imagemodels.models``; importing this module still works, with a warning.
+"""
+import warnings
+
+from ._features import *  # noqa: F401,F403
+
+warnings.warn(f"{__name__} is an old import path; import from imagemodels.models instead",
+              FutureWarning, stacklevel=2)
