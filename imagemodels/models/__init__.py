@@ -20,7 +20,7 @@ for _module, _names in {
     "._helpers": ("load_checkpoint", "load_state_dict", "clean_state_dict", "adapt_input_conv", "remap_state_dict"),
     "._hub": ("load_state_dict_from_hf", "load_model_config_from_hf", "save_for_hf"),
     "._manipulate": ("checkpoint_seq",),
-    "._layer_config": ("is_scriptable", "is_exportable", "is_no_jit", "set_layer_config", "set_scriptable", "set_exportable", "set_no_jit"),
+    "._layer_config": ("is_scriptable", "is_exportable", "is_no_jit", "set_layer_config", "set_scriptable", "set_exportable"),
 }.items():
     for _name in _names:
         _NAMES[_name] = _module
