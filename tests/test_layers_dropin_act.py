@@ -325,3 +325,20 @@ def test_reexports_are_the_existing_layers():
     assert L.apply_test_time_pool is test_time_pool.apply_test_time_pool
     assert L.resize_rel_pos_bias_table is window.resize_rel_pos_bias_table
     assert L.patch_dropout_forward is patch_dropout.patch_dropout_forward
+
+
+def test_checkpoint_seq_follows_reentrant_switch(monkeypatch):
+    from imagemodels.models import _manipulate
+
+    seen = []
+    monkeypatch.setattr(_manipulate, "checkpoint", lambda fn, x, use_reentrant: seen.append(use_reentrant) or fn(x))
+    seq = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    x = torch.randn(1, 2)
+    _manipulate.checkpoint_seq(seq, x)
+    L.set_reentrant_ckpt(True)
+    try:
+        _manipulate.checkpoint_seq(seq, x)
+    finally:
+        L.set_reentrant_ckpt(False)
+    _manipulate.checkpoint_seq(seq, x, use_reentrant=True)
+    assert seen == [False, False, True, True, True, True]  # one call per child, three runs
