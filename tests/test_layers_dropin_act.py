@@ -52,7 +52,8 @@ def test_modules_are_plain_modules_with_inplace_where_reference_has_it():
 
 def test_prelu_takes_inplace_and_matches():
     ref = _ref()
-    ours, theirs = L.PReLU(num_parameters=3, init=0.1, inplace=True), ref.PReLU(num_parameters=3, init=0.1, inplace=True)
+    kwargs = dict(num_parameters=3, init=0.1, inplace=True)
+    ours, theirs = L.PReLU(**kwargs), ref.PReLU(**kwargs)
     assert isinstance(ours, nn.PReLU)
     x = _x(2, 3, 4)
     torch.testing.assert_close(ours(x), theirs(x))
@@ -331,7 +332,11 @@ def test_checkpoint_seq_follows_reentrant_switch(monkeypatch):
     from imagemodels.models import _manipulate
 
     seen = []
-    monkeypatch.setattr(_manipulate, "checkpoint", lambda fn, x, use_reentrant: seen.append(use_reentrant) or fn(x))
+    def fake_checkpoint(fn, x, use_reentrant):
+        seen.append(use_reentrant)
+        return fn(x)
+
+    monkeypatch.setattr(_manipulate, "checkpoint", fake_checkpoint)
     seq = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
     x = torch.randn(1, 2)
     _manipulate.checkpoint_seq(seq, x)

@@ -19,7 +19,8 @@ class SplitBatchNorm2d(nn.BatchNorm2d):
             raise ValueError(f"SplitBatchNorm2d needs num_splits >= 2, got {num_splits}")
         self.num_splits = num_splits
         self.aux_bn = nn.ModuleList(
-            nn.BatchNorm2d(num_features, eps, momentum, affine, track_running_stats, **dd) for _ in range(num_splits - 1))
+            nn.BatchNorm2d(num_features, eps, momentum, affine, track_running_stats, **dd)
+            for _ in range(num_splits - 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.training:  # evaluation sees clean images: the main statistics only

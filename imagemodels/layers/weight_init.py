@@ -39,7 +39,9 @@ def _unit_trunc_normal_(tensor: torch.Tensor, a: float, b: float) -> torch.Tenso
     return tensor.clamp_(min=a, max=b)
 
 
-def trunc_normal_tf_(tensor: torch.Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0) -> torch.Tensor:
+def trunc_normal_tf_(
+    tensor: torch.Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+) -> torch.Tensor:
     """TensorFlow / JAX-style truncated normal: [a, b] bound a *unit* normal, which is then scaled by
     ``std`` and shifted by ``mean`` (so the bounds are in stds, unlike :func:`trunc_normal_`)."""
     if a >= b:
@@ -53,7 +55,9 @@ _FAN_MODES = ("fan_in", "fan_out", "fan_avg")
 _DISTRIBUTIONS = ("normal", "uniform", "truncated_normal")
 
 
-def variance_scaling_(tensor: torch.Tensor, scale: float = 1.0, mode: str = "fan_in", distribution: str = "normal") -> torch.Tensor:
+def variance_scaling_(
+    tensor: torch.Tensor, scale: float = 1.0, mode: str = "fan_in", distribution: str = "normal",
+) -> torch.Tensor:
     """Fill ``tensor`` with variance ``scale / fan`` (TF's ``VarianceScaling``), where ``fan`` is
     fan-in, fan-out or their mean, drawn from a normal, a uniform or a truncated normal."""
     if mode not in _FAN_MODES:
