@@ -19,7 +19,19 @@ API = {
     "layers": ["SelectAdaptivePool2d", "adaptive_avgmax_pool2d", "select_adaptive_pool2d", "create_classifier",
                "ClassifierHead", "DropPath", "drop_path", "DropBlock2d", "drop_block_2d", "SEModule", "EcaModule",
                "CecaModule", "create_attn", "get_attn", "BlurPool2d", "create_aa", "get_act_layer",
-               "create_act_layer", "GroupNorm", "make_divisible", "to_2tuple", "trunc_normal_", "get_padding"],
+               "create_act_layer", "GroupNorm", "make_divisible", "to_2tuple", "trunc_normal_", "get_padding",
+               # drop-in: activations and helpers
+               "GELU", "GELUTanh", "QuickGELU", "Mish", "Swish", "HardSwish", "HardSigmoid", "HardMish", "Sigmoid",
+               "Tanh", "PReLU", "gelu", "gelu_tanh", "quick_gelu", "swish", "mish", "hard_mish", "hard_sigmoid",
+               "hard_swish", "sigmoid", "tanh", "get_act_fn", "Linear", "extend_tuple", "ndgrid", "meshgrid",
+               "calculate_drop_path_rates", "trunc_normal_tf_", "variance_scaling_", "lecun_normal_",
+               "init_weight_vit", "init_weight_jax", "get_condconv_initializer", "get_device_dtype", "is_meta_device",
+               "global_pool_nlc", "maybe_add_mask", "resolve_self_attn_mask", "apply_keep_indices_nlc",
+               "PatchDropoutWithIndices", "disable_compiler", "use_reentrant_ckpt", "set_reentrant_ckpt",
+               "is_scriptable", "is_exportable", "is_no_jit", "is_exporting", "set_scriptable", "set_exportable",
+               "set_no_jit", "set_layer_config", "SplitBatchNorm2d", "convert_splitbn_model", "TestTimePoolHead",
+               "apply_test_time_pool", "gen_relative_position_index", "resize_rel_pos_bias_table",
+               "patch_dropout_forward"],
     "models.resnet": ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet50d", "seresnext26t_32x4d"],
 }
 

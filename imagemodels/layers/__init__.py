@@ -62,6 +62,30 @@ from .pos_embed_sincos import (
     RotaryEmbeddingCat, RotaryEmbeddingDinoV3, RotaryEmbeddingMixed, apply_rot_embed_cat,
 )
 
+# drop-in: activations and helpers
+from .activations import (
+    GELU, GELUTanh, HardMish, HardSigmoid, HardSwish, Mish, PReLU, QuickGELU, Sigmoid, Swish, Tanh, gelu, gelu_tanh,
+    hard_mish, hard_sigmoid, hard_swish, mish, quick_gelu, sigmoid, swish, tanh,
+)
+from .config import (
+    is_exportable, is_no_jit, is_scriptable, set_exportable, set_layer_config, set_no_jit, set_reentrant_ckpt,
+    set_scriptable, use_reentrant_ckpt,
+)
+from .create_act import get_act_fn
+from .helpers import (
+    LayerType, Linear, PadType, calculate_drop_path_rates, disable_compiler, extend_tuple, get_device_dtype,
+    global_pool_nlc, is_exporting, maybe_add_mask, meshgrid, ndgrid, resolve_self_attn_mask,
+)
+from .patch_dropout import PatchDropoutWithIndices, apply_keep_indices_nlc, patch_dropout_forward
+from .pos_embed_rel import gen_relative_position_index
+from .split_batchnorm import SplitBatchNorm2d, convert_splitbn_model
+from .test_time_pool import TestTimePoolHead, apply_test_time_pool
+from .weight_init import (
+    get_condconv_initializer, init_weight_jax, init_weight_vit, is_meta_device, lecun_normal_, trunc_normal_tf_,
+    variance_scaling_,
+)
+from .window import resize_rel_pos_bias_table  # the copy whose keywords match the reference's
+
 __all__ = [
     "AdaptiveAvgMaxPool2d", "AdaptiveCatAvgMaxPool2d", "SelectAdaptivePool2d", "adaptive_avgmax_pool2d",
     "adaptive_catavgmax_pool2d", "select_adaptive_pool2d",
@@ -106,4 +130,18 @@ __all__ = [
     "RelPosMlp", "gen_relative_log_coords",
     "HybridEmbed",
     "TOKEN_POOLS", "check_token_pool", "pool_tokens", "token_pool_width",
+    # drop-in: activations and helpers
+    "GELU", "GELUTanh", "HardMish", "HardSigmoid", "HardSwish", "Mish", "PReLU", "QuickGELU", "Sigmoid", "Swish",
+    "Tanh", "gelu", "gelu_tanh", "hard_mish", "hard_sigmoid", "hard_swish", "mish", "quick_gelu", "sigmoid", "swish",
+    "tanh", "get_act_fn",
+    "is_exportable", "is_no_jit", "is_scriptable", "set_exportable", "set_layer_config", "set_no_jit",
+    "set_reentrant_ckpt", "set_scriptable", "use_reentrant_ckpt",
+    "LayerType", "Linear", "PadType", "calculate_drop_path_rates", "disable_compiler", "extend_tuple",
+    "get_device_dtype", "global_pool_nlc", "is_exporting", "maybe_add_mask", "meshgrid", "ndgrid",
+    "resolve_self_attn_mask",
+    "PatchDropoutWithIndices", "apply_keep_indices_nlc", "patch_dropout_forward",
+    "gen_relative_position_index", "resize_rel_pos_bias_table",
+    "SplitBatchNorm2d", "convert_splitbn_model", "TestTimePoolHead", "apply_test_time_pool",
+    "get_condconv_initializer", "init_weight_jax", "init_weight_vit", "is_meta_device", "lecun_normal_",
+    "trunc_normal_tf_", "variance_scaling_",
 ]

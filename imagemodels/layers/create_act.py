@@ -1,12 +1,14 @@
-"""Activation lookup: the one place activation names become classes."""
+"""Activation lookup: the one place activation names become classes (or functions)."""
 from __future__ import annotations
 
-import functools
 from typing import Any, Callable, Optional, Type, Union
 
+import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["get_act_layer", "create_act_layer", "ActLayer"]
+from .activations import GELUTanh, HardMish, QuickGELU, gelu, gelu_tanh, hard_mish, quick_gelu, sigmoid, tanh
+
+__all__ = ["get_act_layer", "create_act_layer", "get_act_fn", "ActLayer"]
 
 ActLayer = Union[str, Callable[..., nn.Module], Type[nn.Module], None]
 
@@ -19,7 +21,8 @@ _ACT_LAYERS = {
     "selu": nn.SELU,
     "prelu": nn.PReLU,
     "gelu": nn.GELU,
-    "gelu_tanh": functools.partial(nn.GELU, approximate="tanh"),
+    "gelu_tanh": GELUTanh,
+    "quick_gelu": QuickGELU,
     "silu": nn.SiLU,
     "swish": nn.SiLU,
     "mish": nn.Mish,
@@ -27,9 +30,45 @@ _ACT_LAYERS = {
     "tanh": nn.Tanh,
     "hard_sigmoid": nn.Hardsigmoid,
     "hard_swish": nn.Hardswish,
+    "hard_mish": HardMish,
     "hard_tanh": nn.Hardtanh,
     "identity": nn.Identity,
 }
+
+
+# functional forms, for blocks that apply an activation without holding a module
+_ACT_FNS = {
+    "relu": F.relu,
+    "relu6": F.relu6,
+    "leaky_relu": F.leaky_relu,
+    "elu": F.elu,
+    "celu": F.celu,
+    "selu": F.selu,
+    "gelu": gelu,
+    "gelu_tanh": gelu_tanh,
+    "quick_gelu": quick_gelu,
+    "silu": F.silu,
+    "swish": F.silu,
+    "mish": F.mish,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "hard_sigmoid": F.hardsigmoid,
+    "hard_swish": F.hardswish,
+    "hard_mish": hard_mish,
+}
+
+
+def get_act_fn(name: ActLayer = "relu") -> Optional[Callable[..., Any]]:
+    """The activation function for ``name`` (each takes ``(x, inplace=False)``); callables pass
+    through, ``None``/``''`` give None."""
+    if not name:
+        return None
+    if not isinstance(name, str):
+        return name
+    key = name.lower()
+    if key not in _ACT_FNS:
+        raise ValueError(f"unknown activation function '{name}'; known: {', '.join(sorted(_ACT_FNS))}")
+    return _ACT_FNS[key]
 
 
 def get_act_layer(name: ActLayer = "relu") -> Optional[Callable[..., nn.Module]]:

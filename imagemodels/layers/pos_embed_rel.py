@@ -5,25 +5,31 @@ window; ``gen_relative_position_index`` maps each (query, key) pair of the windo
 """
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Any, Optional, Tuple
 
 import torch
 
 __all__ = ["gen_relative_position_index", "resize_rel_pos_bias_table"]
 
 
-def gen_relative_position_index(window_size: Tuple[int, int], class_token: bool = False) -> torch.Tensor:
-    """``(N, N)`` table indices for the N = Wh*Ww positions (row-major); with ``class_token`` the index is
-    ``(N+1, N+1)`` and three extra rows follow the window offsets: token->cls, cls->token, cls->cls."""
-    win_h, win_w = window_size
-    coords = torch.stack(torch.meshgrid(torch.arange(win_h), torch.arange(win_w), indexing="ij")).flatten(1)
+def gen_relative_position_index(
+    q_size: Tuple[int, int], k_size: Optional[Tuple[int, int]] = None, class_token: bool = False, device: Any = None,
+) -> torch.Tensor:
+    """``(N, N)`` table indices for the N = Wh*Ww positions (row-major) of window ``q_size``; with
+    ``class_token`` the index is ``(N+1, N+1)`` and three extra rows follow the window offsets:
+    token->cls, cls->token, cls->cls. Keys must share the query window (``k_size`` None or equal)."""
+    if k_size is not None and tuple(k_size) != tuple(q_size):
+        raise ValueError(f"different query and key windows are not supported, got q_size={q_size}, k_size={k_size}")
+    win_h, win_w = q_size
+    rows, cols = torch.arange(win_h, device=device), torch.arange(win_w, device=device)
+    coords = torch.stack(torch.meshgrid(rows, cols, indexing="ij")).flatten(1)
     rel = (coords[:, :, None] - coords[:, None, :]).permute(1, 2, 0)  # (N, N, 2) offsets
     index = (rel[..., 0] + win_h - 1) * (2 * win_w - 1) + (rel[..., 1] + win_w - 1)
     if not class_token:
         return index
     num_offsets = (2 * win_h - 1) * (2 * win_w - 1)
     num = win_h * win_w + 1
-    full = torch.zeros(num, num, dtype=index.dtype)
+    full = torch.zeros(num, num, dtype=index.dtype, device=index.device)
     full[1:, 1:] = index
     full[0, :] = num_offsets        # cls attends to a token
     full[:, 0] = num_offsets + 1    # a token attends to cls

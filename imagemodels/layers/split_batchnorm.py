@@ -11,13 +11,16 @@ __all__ = ["SplitBatchNorm2d", "convert_splitbn_model"]
 
 
 class SplitBatchNorm2d(nn.BatchNorm2d):
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, num_splits=2):
-        super().__init__(num_features, eps, momentum, affine, track_running_stats)
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, num_splits=2,
+                 device=None, dtype=None):
+        dd = dict(device=device, dtype=dtype)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, **dd)
         if num_splits < 2:
             raise ValueError(f"SplitBatchNorm2d needs num_splits >= 2, got {num_splits}")
         self.num_splits = num_splits
         self.aux_bn = nn.ModuleList(
-            nn.BatchNorm2d(num_features, eps, momentum, affine, track_running_stats) for _ in range(num_splits - 1))
+            nn.BatchNorm2d(num_features, eps, momentum, affine, track_running_stats, **dd)
+            for _ in range(num_splits - 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.training:  # evaluation sees clean images: the main statistics only

@@ -7,6 +7,8 @@ import torch
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
+from imagemodels.layers.config import use_reentrant_ckpt
+
 __all__ = ["checkpoint_seq", "checkpoint"]
 
 
@@ -30,8 +32,11 @@ def checkpoint_seq(
 
     ``every`` groups that many consecutive modules into one checkpointed segment; ``flatten`` opens
     nested ``nn.Sequential``s first; ``skip_last`` runs the last segment normally (its activations
-    are needed right away by the backward pass anyway).
+    are needed right away by the backward pass anyway). ``use_reentrant=None`` follows
+    ``layers.set_reentrant_ckpt`` (non-reentrant by default).
     """
+    if use_reentrant is None:
+        use_reentrant = use_reentrant_ckpt()
     if isinstance(functions, nn.Module):
         functions = functions.children()
     items: List[Callable] = list(_flatten(functions)) if flatten else list(functions)

@@ -34,6 +34,7 @@ from imagemodels.layers import (
     RmsNorm, SwiGLU, add_abs_pos_embed, check_token_pool, get_act_layer, get_norm_layer, resample_abs_pos_embed,
     resample_patch_embed, to_2tuple, token_pool_width, trunc_normal_, use_fused_attn,
 )
+from imagemodels.layers.activations import QuickGELU
 from imagemodels.layers.attention import scaled_dot_product
 
 from ._builder import build_model_with_cfg
@@ -51,13 +52,6 @@ __all__ = [
 ]
 
 LayerFn = Callable[..., nn.Module]
-
-
-class QuickGELU(nn.Module):
-    """x * sigmoid(1.702 x): the GELU approximation OpenAI's CLIP was trained with."""
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x * torch.sigmoid(1.702 * x)
 
 
 # SwiGLU with value and gate packed in one fc1 (gate first), as DINOv2's giant checkpoints store it
