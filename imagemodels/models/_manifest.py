@@ -1373,7 +1373,6 @@ CLASSES = {
     'PreBottleneck': 'regnet',
     'PreSeparableConv2d': 'xception_aligned',
     'PreXceptionModule': 'xception_aligned',
-    'QuickGELU': 'vision_transformer',
     'ReductionA': 'inception_v4',
     'ReductionB': 'inception_v4',
     'ReductionCell': 'nasnet',
