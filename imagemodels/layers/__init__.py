@@ -107,3 +107,24 @@ __all__ = [
     "HybridEmbed",
     "TOKEN_POOLS", "check_token_pool", "pool_tokens", "token_pool_width",
 ]
+
+# drop-in: norms
+from .evo_norm import EvoNorm2dB0, EvoNorm2dB1, EvoNorm2dB2, EvoNorm2dS1, EvoNorm2dS1a, EvoNorm2dS2, EvoNorm2dS2a
+from .filter_response_norm import FilterResponseNormAct2d
+from .norm import (
+    LayerNorm2dFp32, LayerNormFp32, create_norm_layer, fast_group_norm, fast_layer_norm, is_fast_norm, set_fast_norm,
+)
+from .norm_rms import RmsNorm2dFp32, RmsNormFp32, SimpleNorm2dFp32, SimpleNormFp32
+from .norm_act import (
+    FrozenBatchNormAct2d, InplaceAbn, LayerNormAct2dFp32, LayerNormActFp32, RmsNormAct, RmsNormAct2d,
+    RmsNormAct2dFp32, RmsNormActFp32, SyncBatchNormAct, convert_sync_batchnorm, freeze_batch_norm_2d,
+    unfreeze_batch_norm_2d,
+)
+__all__ += [
+    "EvoNorm2dB0", "EvoNorm2dB1", "EvoNorm2dB2", "EvoNorm2dS1", "EvoNorm2dS1a", "EvoNorm2dS2", "EvoNorm2dS2a",
+    "FilterResponseNormAct2d", "LayerNorm2dFp32", "LayerNormFp32", "create_norm_layer", "fast_group_norm",
+    "fast_layer_norm", "is_fast_norm", "set_fast_norm", "RmsNorm2dFp32", "RmsNormFp32", "SimpleNorm2dFp32",
+    "SimpleNormFp32", "FrozenBatchNormAct2d", "InplaceAbn", "LayerNormAct2dFp32", "LayerNormActFp32", "RmsNormAct",
+    "RmsNormAct2d", "RmsNormAct2dFp32", "RmsNormActFp32", "SyncBatchNormAct", "convert_sync_batchnorm",
+    "freeze_batch_norm_2d", "unfreeze_batch_norm_2d",
+]
