@@ -19,7 +19,15 @@ API = {
     "layers": ["SelectAdaptivePool2d", "adaptive_avgmax_pool2d", "select_adaptive_pool2d", "create_classifier",
                "ClassifierHead", "DropPath", "drop_path", "DropBlock2d", "drop_block_2d", "SEModule", "EcaModule",
                "CecaModule", "create_attn", "get_attn", "BlurPool2d", "create_aa", "get_act_layer",
-               "create_act_layer", "GroupNorm", "make_divisible", "to_2tuple", "trunc_normal_", "get_padding"],
+               "create_act_layer", "GroupNorm", "make_divisible", "to_2tuple", "trunc_normal_", "get_padding",
+               # drop-in: norms
+               "convert_sync_batchnorm", "SyncBatchNormAct", "freeze_batch_norm_2d", "unfreeze_batch_norm_2d",
+               "FrozenBatchNormAct2d", "create_norm_layer", "RmsNormAct", "RmsNormAct2d", "RmsNormActFp32",
+               "RmsNormAct2dFp32", "RmsNormFp32", "RmsNorm2dFp32", "SimpleNormFp32", "SimpleNorm2dFp32",
+               "LayerNormFp32", "LayerNorm2dFp32", "LayerNormActFp32", "LayerNormAct2dFp32", "fast_layer_norm",
+               "fast_group_norm", "is_fast_norm", "set_fast_norm", "EvoNorm2dB0", "EvoNorm2dB1", "EvoNorm2dB2",
+               "EvoNorm2dS0", "EvoNorm2dS0a", "EvoNorm2dS1", "EvoNorm2dS1a", "EvoNorm2dS2", "EvoNorm2dS2a",
+               "FilterResponseNormAct2d", "FilterResponseNormTlu2d", "InplaceAbn"],
     "models.resnet": ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet50d", "seresnext26t_32x4d"],
 }
 
