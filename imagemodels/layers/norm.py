@@ -34,7 +34,7 @@ def set_fast_norm(enable: bool = True) -> None:
     _USE_FAST_NORM = bool(enable)
 
 
-def _autocast_cast(x: torch.Tensor, *tensors: Optional[torch.Tensor]):
+def _autocast_cast(x: torch.Tensor, *tensors: Optional[torch.Tensor]) -> Optional[List[Optional[torch.Tensor]]]:
     """Under autocast: ``x`` and the optional ``tensors`` cast to the autocast dtype, else unchanged."""
     device = x.device.type
     if not torch.is_autocast_enabled(device):
