@@ -31,7 +31,15 @@ API = {
                "is_scriptable", "is_exportable", "is_no_jit", "is_exporting", "set_scriptable", "set_exportable",
                "set_no_jit", "set_layer_config", "SplitBatchNorm2d", "convert_splitbn_model", "TestTimePoolHead",
                "apply_test_time_pool", "gen_relative_position_index", "resize_rel_pos_bias_table",
-               "patch_dropout_forward"],
+               "patch_dropout_forward",
+               # drop-in: norms
+               "convert_sync_batchnorm", "SyncBatchNormAct", "freeze_batch_norm_2d", "unfreeze_batch_norm_2d",
+               "FrozenBatchNormAct2d", "create_norm_layer", "RmsNormAct", "RmsNormAct2d", "RmsNormActFp32",
+               "RmsNormAct2dFp32", "RmsNormFp32", "RmsNorm2dFp32", "SimpleNormFp32", "SimpleNorm2dFp32",
+               "LayerNormFp32", "LayerNorm2dFp32", "LayerNormActFp32", "LayerNormAct2dFp32", "fast_layer_norm",
+               "fast_group_norm", "is_fast_norm", "set_fast_norm", "EvoNorm2dB0", "EvoNorm2dB1", "EvoNorm2dB2",
+               "EvoNorm2dS0", "EvoNorm2dS0a", "EvoNorm2dS1", "EvoNorm2dS1a", "EvoNorm2dS2", "EvoNorm2dS2a",
+               "FilterResponseNormAct2d", "FilterResponseNormTlu2d", "InplaceAbn"],
     "models.resnet": ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet50d", "seresnext26t_32x4d"],
 }
 

@@ -145,3 +145,24 @@ __all__ = [
     "get_condconv_initializer", "init_weight_jax", "init_weight_vit", "is_meta_device", "lecun_normal_",
     "trunc_normal_tf_", "variance_scaling_",
 ]
+
+# drop-in: norms
+from .evo_norm import EvoNorm2dB0, EvoNorm2dB1, EvoNorm2dB2, EvoNorm2dS1, EvoNorm2dS1a, EvoNorm2dS2, EvoNorm2dS2a
+from .filter_response_norm import FilterResponseNormAct2d
+from .norm import (
+    LayerNorm2dFp32, LayerNormFp32, create_norm_layer, fast_group_norm, fast_layer_norm, is_fast_norm, set_fast_norm,
+)
+from .norm_rms import RmsNorm2dFp32, RmsNormFp32, SimpleNorm2dFp32, SimpleNormFp32
+from .norm_act import (
+    FrozenBatchNormAct2d, InplaceAbn, LayerNormAct2dFp32, LayerNormActFp32, RmsNormAct, RmsNormAct2d,
+    RmsNormAct2dFp32, RmsNormActFp32, SyncBatchNormAct, convert_sync_batchnorm, freeze_batch_norm_2d,
+    unfreeze_batch_norm_2d,
+)
+__all__ += [
+    "EvoNorm2dB0", "EvoNorm2dB1", "EvoNorm2dB2", "EvoNorm2dS1", "EvoNorm2dS1a", "EvoNorm2dS2", "EvoNorm2dS2a",
+    "FilterResponseNormAct2d", "LayerNorm2dFp32", "LayerNormFp32", "create_norm_layer", "fast_group_norm",
+    "fast_layer_norm", "is_fast_norm", "set_fast_norm", "RmsNorm2dFp32", "RmsNormFp32", "SimpleNorm2dFp32",
+    "SimpleNormFp32", "FrozenBatchNormAct2d", "InplaceAbn", "LayerNormAct2dFp32", "LayerNormActFp32", "RmsNormAct",
+    "RmsNormAct2d", "RmsNormAct2dFp32", "RmsNormActFp32", "SyncBatchNormAct", "convert_sync_batchnorm",
+    "freeze_batch_norm_2d", "unfreeze_batch_norm_2d",
+]

@@ -45,29 +45,11 @@ def _as_modules(root_module: nn.Module, submodules: Union[str, Sequence]) -> lis
 
 
 def _swap_batchnorm(module: nn.Module, freezing: bool) -> nn.Module:
-    """Swap BatchNorm for FrozenBatchNorm2d (or back), so running stats stop (or restart) updating."""
-    from torchvision.ops.misc import FrozenBatchNorm2d
+    """Swap BatchNorm for FrozenBatchNorm2d (BatchNormAct2d for FrozenBatchNormAct2d) or back, so
+    running stats stop (or restart) updating. The layers' functions do the work, as the reference's do."""
+    from ..layers.norm_act import freeze_batch_norm_2d, unfreeze_batch_norm_2d
 
-    if freezing and isinstance(module, (nn.BatchNorm2d, nn.SyncBatchNorm)) and module.affine:
-        frozen = FrozenBatchNorm2d(module.num_features, eps=module.eps)
-        frozen.weight.copy_(module.weight.detach())
-        frozen.bias.copy_(module.bias.detach())
-        if module.running_mean is not None:
-            frozen.running_mean.copy_(module.running_mean)
-            frozen.running_var.copy_(module.running_var)
-        return frozen
-    if not freezing and isinstance(module, FrozenBatchNorm2d):
-        bn = nn.BatchNorm2d(module.weight.numel(), eps=module.eps)
-        bn.weight.data.copy_(module.weight)
-        bn.bias.data.copy_(module.bias)
-        bn.running_mean.copy_(module.running_mean)
-        bn.running_var.copy_(module.running_var)
-        return bn
-    for name, child in module.named_children():
-        new = _swap_batchnorm(child, freezing)
-        if new is not child:
-            setattr(module, name, new)
-    return module
+    return freeze_batch_norm_2d(module) if freezing else unfreeze_batch_norm_2d(module)
 
 
 def _freeze_unfreeze(root_module, submodules, include_bn_running_stats, mode):
