@@ -15,11 +15,16 @@ API = {
                "load_state_dict", "build_model_with_cfg", "load_pretrained", "register_model", "adapt_input_conv",
                "FeatureInfo", "FeatureListNet", "FeatureDictNet", "checkpoint_seq",
                "ResNet", "resnet50", "split_model_name_tag", "get_arch_name",
-               "clean_state_dict", "remap_state_dict"],
+               "clean_state_dict", "remap_state_dict",
+               # drop-in helpers (models-helpers)
+               "named_apply", "named_modules", "named_modules_with_params", "checkpoint", "group_parameters",
+               "group_modules", "model_parameters", "resume_checkpoint", "filter_pretrained_cfg", "safe_model_name"],
     "layers": ["SelectAdaptivePool2d", "adaptive_avgmax_pool2d", "select_adaptive_pool2d", "create_classifier",
                "ClassifierHead", "DropPath", "drop_path", "DropBlock2d", "drop_block_2d", "SEModule", "EcaModule",
                "CecaModule", "create_attn", "get_attn", "BlurPool2d", "create_aa", "get_act_layer",
                "create_act_layer", "GroupNorm", "make_divisible", "to_2tuple", "trunc_normal_", "get_padding"],
+    # drop-in helpers (models-helpers)
+    "utils": ["ModelEma", "ApexScaler", "trim_summary", "load_checkpoint_metadata", "set_jit_fuser", "set_jit_legacy"],
     "models.resnet": ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet50d", "seresnext26t_32x4d"],
 }
 

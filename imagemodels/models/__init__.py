@@ -24,6 +24,14 @@ for _module, _names in {
 }.items():
     for _name in _names:
         _NAMES[_name] = _module
+# drop-in helpers
+for _module, _names in {
+    "._manipulate": ("named_apply", "named_modules", "named_modules_with_params", "checkpoint", "group_parameters",
+                     "group_modules", "group_with_matcher", "model_parameters"),
+    "._helpers": ("resume_checkpoint", "filter_pretrained_cfg", "safe_model_name"),
+}.items():
+    for _name in _names:
+        _NAMES[_name] = _module
 
 
 def _family_attr(name):

@@ -1,0 +1,240 @@
+"""Drop-in helpers of ``imagemodels.models`` / ``imagemodels.utils`` against the reference's outputs."""
+import copy
+import os
+
+import pytest
+import torch
+from torch import nn
+
+import imagemodels
+import parity
+
+
+@pytest.fixture(scope="module")
+def timm():
+    return parity.reference()
+
+
+def _tiny():
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(),
+        nn.Sequential(nn.Conv2d(4, 4, 1), nn.BatchNorm2d(4)), nn.Flatten(), nn.Linear(4, 2),
+    )
+
+
+# ---------------------------------------------------------------- walking modules, grouping parameters
+
+@pytest.mark.parametrize("depth_first", [True, False])
+@pytest.mark.parametrize("include_root", [True, False])
+def test_named_apply_and_named_modules_visit_like_the_reference(timm, depth_first, include_root):
+    model = imagemodels.create_model("resnet18")
+    seen, want = [], []
+    imagemodels.models.named_apply(lambda module, name: seen.append(name), model, depth_first=depth_first,
+                                   include_root=include_root)
+    timm.models.named_apply(lambda module, name: want.append(name), model, depth_first=depth_first,
+                            include_root=include_root)
+    assert seen == want
+    for fn in ("named_modules", "named_modules_with_params"):
+        ours = [n for n, _ in getattr(imagemodels.models, fn)(model, depth_first=depth_first, include_root=include_root)]
+        theirs = [n for n, _ in getattr(timm.models, fn)(model, depth_first=depth_first, include_root=include_root)]
+        assert ours == theirs, fn
+
+
+@pytest.mark.parametrize("name", ["resnet18", "vit_tiny_patch16_224", "convnext_atto"])
+@pytest.mark.parametrize("coarse", [True, False])
+def test_group_parameters_and_modules_match_the_reference(timm, name, coarse):
+    model = imagemodels.create_model(name)
+    matcher = model.group_matcher(coarse=coarse)
+    for fn in ("group_parameters", "group_modules"):
+        ours = getattr(imagemodels.models, fn)(model, matcher)
+        theirs = getattr(timm.models, fn)(model, matcher)
+        assert dict(ours) == dict(theirs), fn
+        assert getattr(imagemodels.models, fn)(model, matcher, reverse=True) == \
+            getattr(timm.models, fn)(model, matcher, reverse=True)
+    values = imagemodels.models.group_parameters(model, matcher, return_values=True)
+    assert sum(len(v) for v in values.values()) == len(list(model.parameters()))
+
+
+def test_group_with_a_callable_matcher_and_bad_combination(timm):
+    model = _tiny()
+    by_child = lambda n: int(n.split(".")[0])  # noqa: E731
+    groups = imagemodels.models.group_parameters(model, by_child)
+    assert groups == timm.models.group_parameters(model, by_child)
+    assert groups[0] == ["0.weight", "0.bias"] and len(groups) == 4
+    with pytest.raises(ValueError, match="reverse"):
+        imagemodels.models.group_parameters(model, lambda n: 0, return_values=True, reverse=True)
+
+
+def test_model_parameters_and_checkpoint(timm):
+    model = imagemodels.create_model("resnet18")
+    assert len(imagemodels.models.model_parameters(model, exclude_head=True)) == \
+        len(timm.models.model_parameters(model, exclude_head=True)) == len(list(model.parameters())) - 2
+    layer = nn.Linear(3, 3)
+    x = torch.randn(2, 3, requires_grad=True)
+    out = imagemodels.models.checkpoint(layer, x)
+    assert torch.allclose(out, layer(x))
+    out.sum().backward()
+    assert x.grad is not None
+
+
+# ---------------------------------------------------------------- names and cfgs
+
+@pytest.mark.parametrize("name", ["resnet50", "hf-hub:timm/resnet50.a1_in1k", "hf_hub:a/b.c-d", "local-dir:/a/b",
+                                  "x_y-z.1"])
+@pytest.mark.parametrize("remove_source", [True, False])
+def test_safe_model_name(timm, name, remove_source):
+    assert imagemodels.models.safe_model_name(name, remove_source) == timm.models.safe_model_name(name, remove_source)
+
+
+@pytest.mark.parametrize("remove_source", [True, False])
+@pytest.mark.parametrize("remove_null", [True, False])
+def test_filter_pretrained_cfg(timm, remove_source, remove_null):
+    cfg = dict(url="u", file=None, hf_hub_id="x", pool_size=None, first_conv=None, classifier="fc", mean=None,
+               crop_pct=0.9, source="s", hf_hub_filename="f", hf_hub_revision="r")
+    assert imagemodels.models.filter_pretrained_cfg(cfg, remove_source, remove_null) == \
+        timm.models.filter_pretrained_cfg(cfg, remove_source, remove_null)
+
+
+# ---------------------------------------------------------------- training checkpoints
+
+def _training_checkpoint(tmp_path, version=2):
+    model = nn.Linear(3, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    model(torch.randn(4, 3)).sum().backward()
+    optimizer.step()
+    path = str(tmp_path / f"ckpt_v{version}.pth.tar")
+    torch.save({"epoch": 3, "arch": "linear", "version": version, "metric": 0.5, "args": {"lr": 0.1},
+                "state_dict": {f"module.{k}": v for k, v in model.state_dict().items()},
+                "optimizer": optimizer.state_dict(), "amp_scaler": {"scale": 2.0}}, path)
+    return model, optimizer, path
+
+
+class _Scaler:
+    state_dict_key = "amp_scaler"
+
+    def __init__(self):
+        self.loaded = None
+
+    def load_state_dict(self, state):
+        self.loaded = state
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_resume_checkpoint_restores_everything_like_the_reference(timm, tmp_path, version):
+    model, optimizer, path = _training_checkpoint(tmp_path, version)
+    results = []
+    for lib in (imagemodels, timm):
+        fresh = nn.Linear(3, 2)
+        opt = torch.optim.SGD(fresh.parameters(), lr=0.1, momentum=0.9)
+        scaler = _Scaler()
+        epoch = lib.models.resume_checkpoint(fresh, path, optimizer=opt, loss_scaler=scaler, log_info=False)
+        assert torch.equal(fresh.weight, model.weight)
+        assert opt.state_dict()["state"][0]["momentum_buffer"].shape == (2, 3)
+        assert scaler.loaded == {"scale": 2.0}
+        results.append(epoch)
+    assert results[0] == results[1] == (4 if version > 1 else 3)
+
+
+def test_resume_checkpoint_plain_state_dict_and_missing_file(timm, tmp_path):
+    model = nn.Linear(3, 2)
+    path = str(tmp_path / "plain.pth")
+    torch.save(model.state_dict(), path)
+    fresh = nn.Linear(3, 2)
+    assert imagemodels.models.resume_checkpoint(fresh, path) is None
+    assert torch.equal(fresh.weight, model.weight)
+    with pytest.raises(FileNotFoundError):
+        imagemodels.models.resume_checkpoint(fresh, str(tmp_path / "missing.pth"))
+
+
+def test_load_checkpoint_metadata(timm, tmp_path):
+    _, _, path = _training_checkpoint(tmp_path)
+    ours, theirs = imagemodels.utils.load_checkpoint_metadata(path), timm.utils.load_checkpoint_metadata(path)
+    assert ours.keys() == theirs.keys()
+    assert {k: ours[k] for k in ("epoch", "arch", "version", "metric", "args")} == \
+        {k: theirs[k] for k in ("epoch", "arch", "version", "metric", "args")}
+    with pytest.raises(FileNotFoundError):
+        imagemodels.utils.load_checkpoint_metadata(str(tmp_path / "missing.pth"))
+
+
+# ---------------------------------------------------------------- utils
+
+def test_model_ema_v1_matches_the_reference(timm, tmp_path):
+    model = imagemodels.create_model("resnet18", num_classes=3)
+    ours, theirs = imagemodels.utils.ModelEma(model, decay=0.9), timm.utils.ModelEma(model, decay=0.9)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    for _ in range(2):
+        model.train()
+        model(torch.randn(2, 3, 32, 32)).sum().backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        ours.update(model)
+        theirs.update(model)
+    got, want = ours.ema.state_dict(), theirs.ema.state_dict()
+    assert got.keys() == want.keys()
+    for key in got:
+        assert got[key].dtype == want[key].dtype and torch.allclose(got[key], want[key]), key
+    assert not any(p.requires_grad for p in ours.ema.parameters()) and not ours.ema.training
+
+    path = str(tmp_path / "ema.pth")
+    torch.save({"state_dict": model.state_dict(), "state_dict_ema": got}, path)
+    resumed = imagemodels.utils.ModelEma(imagemodels.create_model("resnet18", num_classes=3), resume=path)
+    assert torch.equal(resumed.ema.fc.weight, got["fc.weight"])
+
+
+def test_apex_scaler_says_apex_is_missing():
+    pytest.importorskip("torch")
+    try:
+        import apex  # noqa: F401
+        pytest.skip("apex is installed here")
+    except ImportError:
+        pass
+    with pytest.raises(ImportError, match="apex"):
+        imagemodels.utils.ApexScaler()
+    assert imagemodels.utils.ApexScaler.state_dict_key == "amp"
+
+
+@pytest.mark.parametrize("start_epoch", [0, 1, 2, 10])
+def test_trim_summary(timm, tmp_path, start_epoch):
+    text = "epoch,train_loss,eval_top1\n0,1.0,5\n1,0.9,6\n2,0.8,7\n"
+    outputs = []
+    for lib in (imagemodels, timm):
+        path = tmp_path / f"{lib.__name__}.csv"
+        path.write_text(text)
+        lib.utils.trim_summary(str(path), start_epoch)
+        outputs.append(path.read_text().replace("\r\n", "\n"))
+    assert outputs[0] == outputs[1]
+    imagemodels.utils.trim_summary(str(tmp_path / "none.csv"), 1)
+    assert not (tmp_path / "none.csv").exists()
+
+
+def _jit_state():
+    c = torch._C
+    executor = c._jit_set_profiling_executor(True)
+    c._jit_set_profiling_executor(executor)
+    mode = c._jit_set_profiling_mode(True)
+    c._jit_set_profiling_mode(mode)
+    return executor, mode, c._jit_can_fuse_on_cpu(), c._jit_can_fuse_on_gpu(), c._jit_texpr_fuser_enabled()
+
+
+def test_jit_fuser_switches_match_the_reference(timm):
+    before = _jit_state()
+    try:
+        for fuser in ("old", "te", "legacy", "te"):
+            timm.utils.set_jit_fuser("nvfuser" if fuser == "te" else "te")  # start from a different state
+            timm.utils.set_jit_fuser(fuser)
+            want = _jit_state()
+            imagemodels.utils.set_jit_fuser("nvfuser" if fuser == "te" else "te")
+            imagemodels.utils.set_jit_fuser(fuser)
+            assert _jit_state() == want, fuser
+        timm.utils.set_jit_fuser("te")
+        timm.utils.set_jit_legacy()
+        want = _jit_state()
+        imagemodels.utils.set_jit_fuser("te")
+        imagemodels.utils.set_jit_legacy()
+        assert _jit_state() == want
+        with pytest.raises(ValueError, match="fuser"):
+            imagemodels.utils.set_jit_fuser("fast")
+    finally:
+        imagemodels.utils.set_jit_fuser("te")
+        assert _jit_state()[:2] == before[:2]
