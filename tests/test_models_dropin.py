@@ -238,3 +238,65 @@ def test_jit_fuser_switches_match_the_reference(timm):
     finally:
         imagemodels.utils.set_jit_fuser("te")
         assert _jit_state()[:2] == before[:2]
+
+
+# ---------------------------------------------------------------- pretrained loading switches
+
+def test_load_custom_pretrained_hands_the_file_to_the_loader(tmp_path, caplog):
+    path = tmp_path / "weights.npz"
+    path.write_bytes(b"not a torch file")
+    model = nn.Linear(2, 2)
+    seen = []
+    imagemodels.models.load_custom_pretrained(model, dict(file=str(path)), load_fn=lambda m, p: seen.append((m, p)))
+    assert seen == [(model, str(path))]
+    model.load_pretrained = lambda p: seen.append(p)
+    imagemodels.models.load_custom_pretrained(model, dict(file=str(path)))
+    assert seen[-1] == str(path)
+    with caplog.at_level("WARNING"):
+        imagemodels.models.load_custom_pretrained(nn.Linear(2, 2), dict(architecture="x"))
+    assert "random initialisation" in caplog.text
+
+
+def test_load_custom_pretrained_downloads_a_url_and_checks_its_hash(tmp_path):
+    import hashlib
+
+    data = b"weights bytes"
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    good, bad = tmp_path / f"w-{digest}.npz", tmp_path / "w-deadbeef.npz"
+    good.write_bytes(data)
+    bad.write_bytes(data)
+    seen = []
+    try:
+        imagemodels.models.set_pretrained_check_hash(True)
+        imagemodels.models.load_custom_pretrained(
+            nn.Linear(2, 2), dict(url=good.as_uri()), load_fn=lambda m, p: seen.append(p), cache_dir=str(tmp_path / "c"))
+        assert open(seen[0], "rb").read() == data and seen[0].startswith(str(tmp_path / "c"))
+        with pytest.raises(RuntimeError, match="hash"):
+            imagemodels.models.load_custom_pretrained(
+                nn.Linear(2, 2), dict(url=bad.as_uri()), load_fn=lambda m, p: None, cache_dir=str(tmp_path / "c"))
+    finally:
+        imagemodels.models.set_pretrained_check_hash(False)
+
+
+def test_pretrained_switches_reach_the_url_loader(monkeypatch):
+    calls = []
+    model = imagemodels.create_model("resnet18", num_classes=3)
+    state = model.state_dict()
+
+    def fake_load(url, **kwargs):
+        calls.append(kwargs)
+        return dict(state)
+
+    monkeypatch.setattr(torch.hub, "load_state_dict_from_url", fake_load)
+    cfg = dict(url="https://example.invalid/resnet18-0123abcd.pth", architecture="resnet18", num_classes=3)
+    try:
+        imagemodels.models.set_pretrained_download_progress(True)
+        imagemodels.models.set_pretrained_check_hash(True)
+        imagemodels.create_model("resnet18", pretrained=True, pretrained_cfg=cfg, num_classes=3)
+        imagemodels.models.set_pretrained_download_progress(False)
+        imagemodels.models.set_pretrained_check_hash(False)
+        imagemodels.create_model("resnet18", pretrained=True, pretrained_cfg=cfg, num_classes=3)
+    finally:
+        imagemodels.models.set_pretrained_download_progress(False)
+        imagemodels.models.set_pretrained_check_hash(False)
+    assert [(c["progress"], c["check_hash"]) for c in calls] == [(True, True), (False, False)]

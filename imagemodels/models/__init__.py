@@ -29,6 +29,7 @@ for _module, _names in {
     "._manipulate": ("named_apply", "named_modules", "named_modules_with_params", "checkpoint", "group_parameters",
                      "group_modules", "group_with_matcher", "model_parameters"),
     "._helpers": ("resume_checkpoint", "filter_pretrained_cfg", "safe_model_name"),
+    "._builder": ("load_custom_pretrained", "set_pretrained_download_progress", "set_pretrained_check_hash"),
 }.items():
     for _name in _names:
         _NAMES[_name] = _module

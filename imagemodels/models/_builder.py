@@ -15,13 +15,32 @@ from torch import nn
 
 from ._features import FeatureDictNet, FeatureInfo, FeatureListNet
 from ._helpers import adapt_input_conv, check_state_dict_fits, load_state_dict
-from ._hub import find_local_weights, load_state_dict_from_hf, load_state_dict_from_url, weights_in_folder
+from ._hub import download_cached_file, find_local_weights, load_state_dict_from_hf, load_state_dict_from_url, weights_in_folder
 from ._pretrained import PretrainedCfg, resolve_cfg_overlay
 from ._registry import get_pretrained_cfg, registered_default_cfg
 
-__all__ = ["build_model_with_cfg", "load_pretrained", "resolve_pretrained_cfg", "FeatureGetterNet"]
+__all__ = [
+    "build_model_with_cfg", "load_pretrained", "resolve_pretrained_cfg", "FeatureGetterNet", "load_custom_pretrained",
+    "set_pretrained_download_progress", "set_pretrained_check_hash",
+]
 
 _logger = logging.getLogger(__name__)
+
+# process-wide switches for URL downloads of pretrained weights (the Hub has its own progress bars)
+_DOWNLOAD_PROGRESS = False
+_CHECK_HASH = False
+
+
+def set_pretrained_download_progress(enable: bool = True) -> None:
+    """Show a progress bar while pretrained weights download from a URL."""
+    global _DOWNLOAD_PROGRESS
+    _DOWNLOAD_PROGRESS = enable
+
+
+def set_pretrained_check_hash(enable: bool = True) -> None:
+    """Verify URL-downloaded weights against the sha256 prefix in their file name (``name-<hash>.pth``)."""
+    global _CHECK_HASH
+    _CHECK_HASH = enable
 
 
 def resolve_pretrained_cfg(
@@ -105,7 +124,9 @@ def load_pretrained(
     elif source == "hf-hub":
         state_dict = load_state_dict_from_hf(where, filename=cfg.hf_hub_filename, cache_dir=cache_dir, revision=cfg.hf_hub_revision)
     elif source == "url":
-        state_dict = load_state_dict_from_url(where if isinstance(where, str) else where[0], cache_dir=cache_dir)
+        state_dict = load_state_dict_from_url(
+            where if isinstance(where, str) else where[0], cache_dir=cache_dir, progress=_DOWNLOAD_PROGRESS,
+            check_hash=_CHECK_HASH)
     else:
         raise RuntimeError(
             f"'{name}' has no pretrained weights; see list_models('{cfg.architecture}', pretrained=True) "
@@ -139,6 +160,43 @@ def load_pretrained(
     incompatible = model.load_state_dict(state_dict, strict=strict)
     if not strict and incompatible.missing_keys:
         _logger.info("%s: kept fresh initialisation for %s", name, incompatible.missing_keys)
+
+
+def load_custom_pretrained(
+    model: nn.Module,
+    pretrained_cfg: Optional[Union[Dict[str, Any], PretrainedCfg]] = None,
+    load_fn: Optional[Callable] = None,
+    cache_dir: Optional[str] = None,
+) -> None:
+    """Weights that are not a PyTorch state dict (e.g. a JAX ``.npz``): fetch the file the cfg points at
+    and hand its local path to ``load_fn(model, path)``, or else to ``model.load_pretrained(path)``.
+
+    A URL is downloaded into torch.hub's cache (honouring :func:`set_pretrained_download_progress` and
+    :func:`set_pretrained_check_hash`). With no weights or no loader it warns and leaves the model as is.
+    """
+    cfg = pretrained_cfg if pretrained_cfg is not None else getattr(model, "pretrained_cfg", None)
+    if isinstance(cfg, dict):
+        cfg = PretrainedCfg(**cfg)
+    if cfg is None:
+        _logger.warning("no pretrained_cfg given or on the model; keeping the random initialisation")
+        return
+    source, where = _resolve_source(cfg)
+    if source in ("", "state_dict"):
+        _logger.warning("no pretrained weight file for %s; keeping the random initialisation", cfg.architecture)
+        return
+    if source == "hf-hub":
+        _logger.warning("custom loading from the Hugging Face Hub is not supported; keeping the random initialisation")
+        return
+    if source == "url":
+        where = download_cached_file(where if isinstance(where, str) else where[0], check_hash=_CHECK_HASH,
+                                     progress=_DOWNLOAD_PROGRESS, cache_dir=cache_dir)
+    if load_fn is not None:
+        load_fn(model, where)
+    elif hasattr(model, "load_pretrained"):
+        model.load_pretrained(where)
+    else:
+        _logger.warning("%s has no load_pretrained method and no load_fn was given; keeping the random "
+                        "initialisation", type(model).__name__)
 
 
 def _is_dir(path: Any) -> bool:
@@ -241,7 +299,9 @@ def build_model_with_cfg(
     model.pretrained_cfg = cfg
     model.default_cfg = cfg  # older name, still read by downstream code
 
-    if pretrained:
+    if pretrained and cfg.custom_load and hasattr(model, "load_pretrained"):
+        load_custom_pretrained(model, cfg, cache_dir=cache_dir)
+    elif pretrained:
         load_pretrained(
             model,
             cfg,

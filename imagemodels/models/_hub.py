@@ -17,7 +17,7 @@ from ._helpers import load_state_dict
 
 __all__ = [
     "load_state_dict_from_hf", "load_state_dict_from_url", "find_local_weights", "load_model_config_from_hf",
-    "load_model_config_from_path", "save_for_hf", "WEIGHT_FILES",
+    "load_model_config_from_path", "save_for_hf", "WEIGHT_FILES", "download_cached_file",
 ]
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")  # preferred first
@@ -67,9 +67,28 @@ def load_state_dict_from_hf(
     raise FileNotFoundError(f"no weights found in Hugging Face Hub repo '{repo}' ({'; '.join(errors)}); {hint}")
 
 
-def load_state_dict_from_url(url: str, cache_dir: Optional[str] = None) -> Dict[str, Any]:
+def load_state_dict_from_url(url: str, cache_dir: Optional[str] = None, progress: bool = False, check_hash: bool = False) -> Dict[str, Any]:
+    """Weights at ``url`` through torch.hub's cache; ``check_hash`` verifies the hash prefix torch.hub
+    reads from the file name (``name-<sha256 prefix>.pth``)."""
     model_dir = os.path.join(cache_dir, "checkpoints") if cache_dir else None
-    return torch.hub.load_state_dict_from_url(url, model_dir=model_dir, map_location="cpu", weights_only=True, check_hash=False)
+    return torch.hub.load_state_dict_from_url(
+        url, model_dir=model_dir, map_location="cpu", weights_only=True, check_hash=check_hash, progress=progress)
+
+
+def download_cached_file(url: str, check_hash: bool = False, progress: bool = False, cache_dir: Optional[str] = None) -> str:
+    """The local path of ``url`` in torch.hub's checkpoint cache, downloading it the first time."""
+    from urllib.parse import urlparse
+
+    model_dir = os.path.join(cache_dir, "checkpoints") if cache_dir else os.path.join(torch.hub.get_dir(), "checkpoints")
+    os.makedirs(model_dir, exist_ok=True)
+    path = os.path.join(model_dir, os.path.basename(urlparse(url).path))
+    if not os.path.exists(path):
+        digest = None
+        if check_hash:
+            found = torch.hub.HASH_REGEX.search(os.path.basename(path))
+            digest = found.group(1) if found else None
+        torch.hub.download_url_to_file(url, path, digest, progress=progress)
+    return path
 
 
 def weights_in_folder(folder: str) -> Optional[str]:
