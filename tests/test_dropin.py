@@ -19,7 +19,8 @@ API = {
                # drop-in helpers (models-helpers)
                "named_apply", "named_modules", "named_modules_with_params", "checkpoint", "group_parameters",
                "group_modules", "model_parameters", "resume_checkpoint", "filter_pretrained_cfg", "safe_model_name",
-               "load_custom_pretrained", "set_pretrained_check_hash", "set_pretrained_download_progress"],
+               "load_custom_pretrained", "set_pretrained_check_hash", "set_pretrained_download_progress",
+               "FeatureHooks", "FeatureHookNet"],
     "layers": ["SelectAdaptivePool2d", "adaptive_avgmax_pool2d", "select_adaptive_pool2d", "create_classifier",
                "ClassifierHead", "DropPath", "drop_path", "DropBlock2d", "drop_block_2d", "SEModule", "EcaModule",
                "CecaModule", "create_attn", "get_attn", "BlurPool2d", "create_aa", "get_act_layer",

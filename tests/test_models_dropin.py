@@ -300,3 +300,47 @@ def test_pretrained_switches_reach_the_url_loader(monkeypatch):
         imagemodels.models.set_pretrained_download_progress(False)
         imagemodels.models.set_pretrained_check_hash(False)
     assert [(c["progress"], c["check_hash"]) for c in calls] == [(True, True), (False, False)]
+
+
+# ---------------------------------------------------------------- hook-based features
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("resnet18", {}), ("resnet18", dict(out_indices=(1, 3))), ("convnext_atto", {}),
+    ("vit_tiny_patch16_224", dict(img_size=64)),
+])
+def test_feature_cls_hook_matches_the_reference(timm, name, kwargs):
+    theirs = timm.create_model(name, features_only=True, feature_cls="hook", **kwargs).eval()
+    ours = imagemodels.create_model(name, features_only=True, feature_cls="hook", **kwargs).eval()
+    assert type(ours).__name__ == type(theirs).__name__ == "FeatureHookNet"
+    ours.load_state_dict(theirs.state_dict())  # same weight names (body.* or the flattened children)
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        got, want = ours(x), theirs(x)
+    assert len(got) == len(want)
+    for a, b in zip(got, want):
+        assert a.shape == b.shape and torch.allclose(a, b, atol=1e-5)
+    assert ours.feature_info.channels() == theirs.feature_info.channels()
+    assert ours.feature_info.reduction() == theirs.feature_info.reduction()
+
+
+def test_feature_hook_net_options_and_feature_hooks():
+    model = imagemodels.create_model("resnet18")
+    net = imagemodels.models.FeatureHookNet(model, out_indices=(2, 4), out_map=("mid", "last"), return_dict=True).eval()
+    out = net(torch.randn(1, 3, 32, 32))
+    assert list(out) == ["mid", "last"] and out["last"].shape[1] == 512
+    assert net(torch.randn(1, 3, 32, 32)).keys() == out.keys()  # outputs do not pile up between calls
+
+    layer = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    hooks = imagemodels.models.FeatureHooks(
+        ["0", dict(module="2", hook_type="forward_pre")], layer.named_modules())
+    x = torch.randn(2, 3)
+    layer(x)
+    got = hooks.get_output(x.device)
+    assert list(got) == ["0", "2"]
+    assert torch.allclose(got["0"], layer[0](x)) and torch.allclose(got["2"], layer[1](layer[0](x)))
+    with pytest.raises(KeyError, match="no module"):
+        imagemodels.models.FeatureHooks(["nope"], layer.named_modules())
+    with pytest.raises(ValueError, match="hook_type"):
+        imagemodels.models.FeatureHooks([dict(module="0", hook_type="backward")], layer.named_modules())
+    with pytest.raises(ValueError, match="no_rewrite"):
+        imagemodels.models.FeatureHookNet(model, no_rewrite=True, flatten_sequential=True)

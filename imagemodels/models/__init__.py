@@ -30,6 +30,7 @@ for _module, _names in {
                      "group_modules", "group_with_matcher", "model_parameters"),
     "._helpers": ("resume_checkpoint", "filter_pretrained_cfg", "safe_model_name"),
     "._builder": ("load_custom_pretrained", "set_pretrained_download_progress", "set_pretrained_check_hash"),
+    "._features": ("FeatureHooks", "FeatureHookNet"),
 }.items():
     for _name in _names:
         _NAMES[_name] = _module

@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 from torch import nn
 
-from ._features import FeatureDictNet, FeatureInfo, FeatureListNet
+from ._features import FeatureDictNet, FeatureHookNet, FeatureInfo, FeatureListNet
 from ._helpers import adapt_input_conv, check_state_dict_fits, load_state_dict
 from ._hub import download_cached_file, find_local_weights, load_state_dict_from_hf, load_state_dict_from_url, weights_in_folder
 from ._pretrained import PretrainedCfg, resolve_cfg_overlay
@@ -321,8 +321,16 @@ def build_model_with_cfg(
             model = FeatureDictNet(model, out_indices, output_fmt=output_fmt, flatten_sequential=flatten_sequential)
         elif feature_cls == "getter":
             model = FeatureGetterNet(model, out_indices, output_fmt=output_fmt)
+        elif feature_cls == "hook":
+            hook_args = {k: v for k, v in feature_cfg.items() if k in ("out_map", "return_dict", "no_rewrite", "default_hook_type")}
+            model = FeatureHookNet(model, out_indices, output_fmt=output_fmt, flatten_sequential=flatten_sequential,
+                                   **hook_args)
+        elif feature_cls == "fx":
+            from ._features_fx import FeatureGraphNet
+
+            model = FeatureGraphNet(model, out_indices, output_fmt=output_fmt)
         else:
-            raise ValueError(f"feature_cls must be 'list', 'dict' or 'getter', got {feature_cls!r}")
+            raise ValueError(f"feature_cls must be 'list', 'dict', 'getter', 'hook' or 'fx', got {feature_cls!r}")
         model.pretrained_cfg = model.default_cfg = cfg
     return model
 
