@@ -20,13 +20,16 @@ API = {
                "named_apply", "named_modules", "named_modules_with_params", "checkpoint", "group_parameters",
                "group_modules", "model_parameters", "resume_checkpoint", "filter_pretrained_cfg", "safe_model_name",
                "load_custom_pretrained", "set_pretrained_check_hash", "set_pretrained_download_progress",
-               "FeatureHooks", "FeatureHookNet"],
+               "FeatureHooks", "FeatureHookNet", "create_feature_extractor", "get_graph_node_names", "FeatureGraphNet",
+               "GraphExtractNet", "register_notrace_module", "register_notrace_function", "is_notrace_module",
+               "is_notrace_function", "get_notrace_modules", "get_notrace_functions"],
     "layers": ["SelectAdaptivePool2d", "adaptive_avgmax_pool2d", "select_adaptive_pool2d", "create_classifier",
                "ClassifierHead", "DropPath", "drop_path", "DropBlock2d", "drop_block_2d", "SEModule", "EcaModule",
                "CecaModule", "create_attn", "get_attn", "BlurPool2d", "create_aa", "get_act_layer",
                "create_act_layer", "GroupNorm", "make_divisible", "to_2tuple", "trunc_normal_", "get_padding"],
     # drop-in helpers (models-helpers)
-    "utils": ["ModelEma", "ApexScaler", "trim_summary", "load_checkpoint_metadata", "set_jit_fuser", "set_jit_legacy"],
+    "utils": ["ModelEma", "ApexScaler", "trim_summary", "load_checkpoint_metadata", "set_jit_fuser", "set_jit_legacy",
+              "AttentionExtract"],
     "models.resnet": ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet50d", "seresnext26t_32x4d"],
 }
 

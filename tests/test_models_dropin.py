@@ -344,3 +344,84 @@ def test_feature_hook_net_options_and_feature_hooks():
         imagemodels.models.FeatureHooks([dict(module="0", hook_type="backward")], layer.named_modules())
     with pytest.raises(ValueError, match="no_rewrite"):
         imagemodels.models.FeatureHookNet(model, no_rewrite=True, flatten_sequential=True)
+
+
+# ---------------------------------------------------------------- graph (fx) features
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("resnet18", {}), ("convnext_atto", {}), ("vit_tiny_patch16_224", dict(img_size=64)), ("regnetx_002", {}),
+    ("swin_tiny_patch4_window7_224", dict(img_size=64, window_size=2)),
+])
+def test_feature_cls_fx_matches_the_reference(timm, name, kwargs):
+    theirs = timm.create_model(name, features_only=True, feature_cls="fx", **kwargs).eval()
+    ours = imagemodels.create_model(name, features_only=True, feature_cls="fx", **kwargs).eval()
+    assert type(ours).__name__ == type(theirs).__name__ == "FeatureGraphNet"
+    ours.load_state_dict(theirs.state_dict())
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        got, want = ours(x), theirs(x)
+    assert len(got) == len(want)
+    for a, b in zip(got, want):
+        assert a.shape == b.shape and torch.allclose(a, b, atol=1e-4)
+
+
+def test_graph_extract_net_and_node_names(timm):
+    model = imagemodels.create_model("resnet18").eval()
+    train_names, eval_names = imagemodels.models.get_graph_node_names(model)
+    assert eval_names == timm.models.get_graph_node_names(model)[1]
+    assert "layer2.0.conv1" in eval_names
+    net = imagemodels.models.GraphExtractNet(model, ["layer2", "layer3"])
+    x = torch.randn(1, 3, 64, 64)
+    got = net(x)
+    assert [t.shape[1] for t in got] == [128, 256]
+    assert net.__class__(model, ["layer2"])(x).shape == got[0].shape  # one node: squeezed to a tensor
+    named = imagemodels.models.GraphExtractNet(model, {"layer4": "deep"}, return_dict=True)(x)
+    assert list(named) == ["deep"]
+    extractor = imagemodels.models.create_feature_extractor(model, ["layer1"])
+    with torch.no_grad():
+        assert torch.allclose(extractor(x)["layer1"], model.layer1(model.maxpool(model.act1(model.bn1(model.conv1(x))))))
+
+
+def test_notrace_registry_keeps_a_module_whole():
+    fx = imagemodels.models
+
+    class Branchy(nn.Module):
+        def forward(self, x):
+            return x * 2 if x.sum() > 0 else x  # data-dependent: untraceable
+
+    def branchy_fn(x):
+        return x + 1 if x.shape[-1] > 2 else x
+
+    model = nn.Sequential(nn.Linear(3, 3), Branchy())
+    with pytest.raises(Exception):
+        fx.get_graph_node_names(model)
+    assert fx.register_notrace_module(Branchy) is Branchy
+    assert fx.is_notrace_module(Branchy) and Branchy in fx.get_notrace_modules()
+    assert "1" in fx.get_graph_node_names(model)[1]
+    assert fx.register_notrace_function(branchy_fn) is branchy_fn
+    assert fx.is_notrace_function(branchy_fn) and branchy_fn in fx.get_notrace_functions()
+    assert not fx.is_notrace_function(len)
+
+
+@pytest.mark.parametrize("method,names", [("fx", ["*attn.softmax"]), ("hook", ["*attn.qkv"]),
+                                          ("fx", [r"blocks\.1\.attn\.softmax"])])
+def test_attention_extract_matches_the_reference(timm, method, names):
+    kwargs = dict(img_size=32, depth=2)
+    theirs = timm.create_model("vit_tiny_patch16_224", **kwargs)
+    ours = imagemodels.create_model("vit_tiny_patch16_224", **kwargs)
+    ours.load_state_dict(theirs.state_dict())
+    for model in (ours, theirs):
+        for block in model.blocks:
+            block.attn.fused_attn = False
+    use_regex = names[0].startswith("blocks")
+    got_ex = imagemodels.utils.AttentionExtract(ours, names=names, method=method, use_regex=use_regex)
+    want_ex = timm.utils.AttentionExtract(theirs, names=names, method=method, use_regex=use_regex)
+    assert got_ex.names == want_ex.names
+    x = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        got, want = got_ex(x), want_ex(x)
+    assert list(got) == list(want)
+    for key in got:
+        assert torch.allclose(got[key], want[key], atol=1e-5), key
+    with pytest.raises(RuntimeError, match="matches"):
+        imagemodels.utils.AttentionExtract(ours, names=["nothing*"], method=method)

@@ -31,6 +31,9 @@ for _module, _names in {
     "._helpers": ("resume_checkpoint", "filter_pretrained_cfg", "safe_model_name"),
     "._builder": ("load_custom_pretrained", "set_pretrained_download_progress", "set_pretrained_check_hash"),
     "._features": ("FeatureHooks", "FeatureHookNet"),
+    "._features_fx": ("create_feature_extractor", "get_graph_node_names", "FeatureGraphNet", "GraphExtractNet",
+                      "register_notrace_module", "register_notrace_function", "is_notrace_module",
+                      "is_notrace_function", "get_notrace_modules", "get_notrace_functions"),
 }.items():
     for _name in _names:
         _NAMES[_name] = _module
