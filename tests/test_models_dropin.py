@@ -425,3 +425,42 @@ def test_attention_extract_matches_the_reference(timm, method, names):
         assert torch.allclose(got[key], want[key], atol=1e-5), key
     with pytest.raises(RuntimeError, match="matches"):
         imagemodels.utils.AttentionExtract(ours, names=["nothing*"], method=method)
+
+
+# ---------------------------------------------------------------- typed configs
+
+def _same_outputs(ours, theirs, size=64):
+    ours.eval(), theirs.eval()
+    ours.load_state_dict(theirs.state_dict())
+    x = torch.randn(2, 3, size, size)
+    with torch.no_grad():
+        return torch.allclose(ours(x), theirs(x), atol=1e-5)
+
+
+def test_byob_block_and_model_cfg_build_the_references_network(timm):
+    def cfg(lib):
+        m = lib.models
+        return m.ByoModelCfg(
+            blocks=(m.ByoBlockCfg(type="basic", d=1, c=32, s=1, gs=0, br=1.0),
+                    m.ByoBlockCfg(type="bottle", d=2, c=64, s=2, gs=16, br=0.25),
+                    (m.ByoBlockCfg(type="edge", d=1, c=96, s=2, gs=0, br=0.5),
+                     m.ByoBlockCfg(type="dark", d=1, c=96, s=1, br=1.0))),
+            stem_chs=24, stem_type="tiered", num_features=128, act_layer="silu", attn_layer="se")
+
+    from imagemodels.models.byobnet import ByobNet
+    assert _same_outputs(ByobNet(cfg(imagemodels), num_classes=5), timm.models.byobnet.ByobNet(cfg(timm), num_classes=5))
+    block = imagemodels.models.ByoBlockCfg(type="bottle", d=2, c=64)
+    assert (block.d, block.c, block.s, block.gs, block.br) == (2, 64, 2, None, 1.0)
+
+
+def test_nf_and_regnet_cfgs_build_the_references_network(timm):
+    from imagemodels.models.nfnet import NormFreeNet
+    from imagemodels.models.regnet import RegNet
+
+    nf = dict(depths=(1, 1, 1, 1), channels=(16, 32, 48, 64), stem_chs=16, group_size=8, attn_layer="se", attn_kwargs=dict(rd_ratio=0.5),
+              num_features=96, act_layer="silu")
+    assert _same_outputs(NormFreeNet(imagemodels.models.NfCfg(**nf), num_classes=3),
+                         timm.models.nfnet.NormFreeNet(timm.models.NfCfg(**nf), num_classes=3))
+    reg = dict(depth=13, w0=24, wa=36.44, wm=2.49, group_size=8, se_ratio=0.25, stem_width=16)  # regnety_002-like
+    assert _same_outputs(RegNet(imagemodels.models.RegNetCfg(**reg), num_classes=3),
+                         timm.models.regnet.RegNet(timm.models.RegNetCfg(**reg), num_classes=3))
