@@ -464,3 +464,57 @@ def test_nf_and_regnet_cfgs_build_the_references_network(timm):
     reg = dict(depth=13, w0=24, wa=36.44, wm=2.49, group_size=8, se_ratio=0.25, stem_width=16)  # regnety_002-like
     assert _same_outputs(RegNet(imagemodels.models.RegNetCfg(**reg), num_classes=3),
                          timm.models.regnet.RegNet(timm.models.RegNetCfg(**reg), num_classes=3))
+
+
+# ---------------------------------------------------------------- Hub upload (the network call is replaced)
+
+def test_save_for_hf_writes_what_the_reference_writes(timm, tmp_path):
+    import json
+
+    model = imagemodels.create_model("resnet18", num_classes=3)
+    kwargs = dict(model_config=dict(label_names=["a", "b", "c"]), safe_serialization="both",
+                  data_config=dict(input_size=(3, 160, 160), mean=(0.5, 0.5, 0.5), crop_pct=1.0))
+    imagemodels.models._hub.save_for_hf(model, str(tmp_path / "ours"), **kwargs)
+    twin = timm.create_model("resnet18", num_classes=3)  # the reference wants its own dict pretrained_cfg
+    twin.load_state_dict(model.state_dict())
+    timm.models._hub.save_for_hf(twin, str(tmp_path / "theirs"), **kwargs)
+    assert sorted(os.listdir(tmp_path / "ours")) == sorted(os.listdir(tmp_path / "theirs"))
+    ours, theirs = (json.loads((tmp_path / d / "config.json").read_text()) for d in ("ours", "theirs"))
+    for key in ("architecture", "num_classes", "num_features", "label_names"):
+        assert ours[key] == theirs[key], key
+    for key in ("input_size", "mean", "crop_pct", "interpolation", "num_classes"):
+        assert ours["pretrained_cfg"][key] == theirs["pretrained_cfg"][key], key
+    # the reference's loader reads our folder
+    loaded = timm.create_model(f"local-dir:{tmp_path / 'ours'}", pretrained=True)
+    assert torch.equal(loaded.fc.weight, model.fc.weight)
+    with pytest.raises(ValueError, match="safe_serialization"):
+        imagemodels.models._hub.save_for_hf(model, str(tmp_path / "x"), safe_serialization="yes")
+
+
+def test_push_to_hf_hub_uploads_the_saved_folder(monkeypatch):
+    """Everything up to the upload runs; HfApi's network calls are replaced by recorders."""
+    import huggingface_hub
+
+    calls = {}
+
+    def create_repo(self, repo_id, **kwargs):
+        calls["create_repo"] = (repo_id, kwargs)
+        return huggingface_hub.RepoUrl(f"https://huggingface.co/{repo_id}")
+
+    def upload_folder(self, **kwargs):
+        folder = kwargs["folder_path"]
+        calls["upload"] = (kwargs, sorted(os.listdir(folder)), open(os.path.join(folder, "README.md")).read())
+        return "commit-info"
+
+    monkeypatch.setattr(huggingface_hub.HfApi, "create_repo", create_repo)
+    monkeypatch.setattr(huggingface_hub.HfApi, "file_exists", lambda self, *a, **k: False)
+    monkeypatch.setattr(huggingface_hub.HfApi, "upload_folder", upload_folder)
+    model = imagemodels.create_model("resnet18", num_classes=3)
+    result = imagemodels.models.push_to_hf_hub(model, "me/tiny", commit_message="hi", private=True, create_pr=True,
+                                               model_card=dict(details={"Params (M)": 11.2}))
+    assert result == "commit-info"
+    assert calls["create_repo"] == ("me/tiny", dict(token=None, private=True, exist_ok=True))
+    kwargs, files, readme = calls["upload"]
+    assert files == ["README.md", "config.json", "model.safetensors", "pytorch_model.bin"]
+    assert kwargs["repo_id"] == "me/tiny" and kwargs["commit_message"] == "hi" and kwargs["create_pr"] is True
+    assert "library_name: timm" in readme and "Params (M):** 11.2" in readme

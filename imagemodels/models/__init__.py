@@ -34,6 +34,7 @@ for _module, _names in {
     "._features_fx": ("create_feature_extractor", "get_graph_node_names", "FeatureGraphNet", "GraphExtractNet",
                       "register_notrace_module", "register_notrace_function", "is_notrace_module",
                       "is_notrace_function", "get_notrace_modules", "get_notrace_functions"),
+    "._hub": ("push_to_hf_hub",),
     ".nfnet": ("NfCfg",),
     ".regnet": ("RegNetCfg",),
     ".byobnet": ("ByoBlockCfg", "ByoModelCfg"),
