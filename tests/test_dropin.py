@@ -23,7 +23,7 @@ API = {
                "FeatureHooks", "FeatureHookNet", "create_feature_extractor", "get_graph_node_names", "FeatureGraphNet",
                "GraphExtractNet", "register_notrace_module", "register_notrace_function", "is_notrace_module",
                "is_notrace_function", "get_notrace_modules", "get_notrace_functions", "NfCfg", "RegNetCfg",
-               "ByoBlockCfg", "ByoModelCfg", "push_to_hf_hub"],
+               "ByoBlockCfg", "ByoModelCfg", "push_to_hf_hub", "get_model_args"],
     "layers": ["SelectAdaptivePool2d", "adaptive_avgmax_pool2d", "select_adaptive_pool2d", "create_classifier",
                "ClassifierHead", "DropPath", "drop_path", "DropBlock2d", "drop_block_2d", "SEModule", "EcaModule",
                "CecaModule", "create_attn", "get_attn", "BlurPool2d", "create_aa", "get_act_layer",

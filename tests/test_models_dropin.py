@@ -518,3 +518,26 @@ def test_push_to_hf_hub_uploads_the_saved_folder(monkeypatch):
     assert files == ["README.md", "config.json", "model.safetensors", "pytorch_model.bin"]
     assert kwargs["repo_id"] == "me/tiny" and kwargs["commit_message"] == "hi" and kwargs["create_pr"] is True
     assert "library_name: timm" in readme and "Params (M):** 11.2" in readme
+
+
+# ---------------------------------------------------------------- reconstruction arguments
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("resnet18", {}), ("resnet18", dict(in_chans=1, stem_type="deep", output_stride=16, drop_rate=0.2)),
+    ("vit_tiny_patch16_224", dict(img_size=64, drop_path_rate=0.1)), ("resnet18", dict(features_only=True)),
+    ("resnet18", dict(features_only=True, out_indices=(1, 2))), ("convnext_atto", dict(num_classes=0)),
+    ("efficientnet_b0", dict(global_pool="max")),
+])
+def test_get_model_args_matches_the_reference(timm, name, kwargs):
+    ours, theirs = imagemodels.create_model(name, **kwargs), timm.create_model(name, **kwargs)
+    assert imagemodels.models.get_model_args(ours) == timm.models.get_model_args(theirs)
+
+
+def test_get_model_args_follows_reset_classifier_and_overrides(timm):
+    results = []
+    for lib in (imagemodels, timm):
+        model = lib.create_model("resnet18")
+        model.reset_classifier(5, "max")
+        results.append(lib.models.get_model_args(model, overrides=dict(drop_rate=0.1)))
+    assert results[0] == results[1] == dict(in_chans=3, num_classes=5, global_pool="max", drop_rate=0.1)
+    assert imagemodels.models.get_model_args(nn.Linear(2, 3)) == {}

@@ -21,7 +21,7 @@ from ._registry import get_pretrained_cfg, registered_default_cfg
 
 __all__ = [
     "build_model_with_cfg", "load_pretrained", "resolve_pretrained_cfg", "FeatureGetterNet", "load_custom_pretrained",
-    "set_pretrained_download_progress", "set_pretrained_check_hash",
+    "set_pretrained_download_progress", "set_pretrained_check_hash", "get_model_args",
 ]
 
 _logger = logging.getLogger(__name__)
@@ -338,3 +338,46 @@ def build_model_with_cfg(
 def default_cfg_for(variant: str) -> PretrainedCfg:
     """The default tag's cfg of a registered architecture."""
     return registered_default_cfg(variant).default
+
+
+# arguments that change how a model trains or where it lives, not what it is: not needed to rebuild it
+_RUNTIME_ARGS = frozenset({
+    "drop_rate", "drop_path_rate", "drop_block_rate", "proj_drop_rate", "attn_drop_rate", "pos_drop_rate",
+    "patch_drop_rate", "device", "dtype", "pretrained", "pretrained_cfg", "pretrained_cfg_overlay", "cache_dir",
+    "checkpoint_path", "scriptable", "exportable", "no_jit",
+})
+
+
+def _pool_type(global_pool: Any) -> Optional[str]:
+    if isinstance(global_pool, str):
+        return global_pool
+    pool_type = getattr(global_pool, "pool_type", None)
+    return pool_type if isinstance(pool_type, str) else None
+
+
+def get_model_args(model: nn.Module, overrides: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """The ``create_model`` arguments that rebuild ``model``'s architecture as it is now.
+
+    Starts from the arguments it was created with, minus runtime ones (drop rates, device, weight
+    sources; pass them in ``overrides`` to keep them), and takes ``num_classes`` and ``global_pool``
+    from the model itself so a later ``reset_classifier`` is reflected. A model not made by
+    ``create_model`` gives just ``overrides``.
+    """
+    recorded = getattr(model, "_model_args", None)
+    if recorded is None:
+        return dict(overrides or {})
+    args = {k: v for k, v in recorded.items() if k not in _RUNTIME_ARGS}
+    if "img_size" in args and isinstance(args["img_size"], int):
+        args["img_size"] = (args["img_size"], args["img_size"])
+    if "in_chans" not in args:
+        cfg = getattr(model, "pretrained_cfg", None)
+        input_size = getattr(cfg, "input_size", None) if cfg is not None else None
+        args["in_chans"] = input_size[0] if input_size else 3
+    if not args.get("features_only"):
+        if isinstance(getattr(model, "num_classes", None), int):
+            args["num_classes"] = model.num_classes
+        pool = _pool_type(getattr(model, "global_pool", None))
+        if pool is not None:
+            args["global_pool"] = pool
+    args.update(overrides or {})
+    return args
