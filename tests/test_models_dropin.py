@@ -523,7 +523,8 @@ def test_push_to_hf_hub_uploads_the_saved_folder(monkeypatch):
     ("resnet18", {}), ("resnet18", dict(in_chans=1, stem_type="deep", output_stride=16, drop_rate=0.2)),
     ("vit_tiny_patch16_224", dict(img_size=64, drop_path_rate=0.1)), ("resnet18", dict(features_only=True)),
     ("resnet18", dict(features_only=True, out_indices=(1, 2))), ("convnext_atto", dict(num_classes=0)),
-    ("efficientnet_b0", dict(global_pool="max")),
+    ("efficientnet_b0", dict(global_pool="max")), ("deit_tiny_distilled_patch16_224", {}),
+    ("vit_tiny_patch16_224", {}), ("levit_128s", {}), ("swin_tiny_patch4_window7_224", {}),
 ])
 def test_get_model_args_matches_the_reference(timm, name, kwargs):
     ours, theirs = imagemodels.create_model(name, **kwargs), timm.create_model(name, **kwargs)

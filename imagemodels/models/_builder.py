@@ -369,10 +369,12 @@ def get_model_args(model: nn.Module, overrides: Optional[Dict[str, Any]] = None)
     args = {k: v for k, v in recorded.items() if k not in _RUNTIME_ARGS}
     if "img_size" in args and isinstance(args["img_size"], int):
         args["img_size"] = (args["img_size"], args["img_size"])
+    cfg = getattr(model, "pretrained_cfg", None)
+    input_size = getattr(cfg, "input_size", None)
     if "in_chans" not in args:
-        cfg = getattr(model, "pretrained_cfg", None)
-        input_size = getattr(cfg, "input_size", None) if cfg is not None else None
         args["in_chans"] = input_size[0] if input_size else 3
+    if "img_size" not in args and getattr(cfg, "fixed_input_size", False) and input_size:
+        args["img_size"] = tuple(input_size[-2:])  # position tables are sized for it: part of the architecture
     if not args.get("features_only"):
         if isinstance(getattr(model, "num_classes", None), int):
             args["num_classes"] = model.num_classes
