@@ -15,7 +15,15 @@ API = {
                "load_state_dict", "build_model_with_cfg", "load_pretrained", "register_model", "adapt_input_conv",
                "FeatureInfo", "FeatureListNet", "FeatureDictNet", "checkpoint_seq",
                "ResNet", "resnet50", "split_model_name_tag", "get_arch_name",
-               "clean_state_dict", "remap_state_dict"],
+               "clean_state_dict", "remap_state_dict",
+               # drop-in helpers (models-helpers)
+               "named_apply", "named_modules", "named_modules_with_params", "checkpoint", "group_parameters",
+               "group_modules", "model_parameters", "resume_checkpoint", "filter_pretrained_cfg", "safe_model_name",
+               "load_custom_pretrained", "set_pretrained_check_hash", "set_pretrained_download_progress",
+               "FeatureHooks", "FeatureHookNet", "create_feature_extractor", "get_graph_node_names", "FeatureGraphNet",
+               "GraphExtractNet", "register_notrace_module", "register_notrace_function", "is_notrace_module",
+               "is_notrace_function", "get_notrace_modules", "get_notrace_functions", "NfCfg", "RegNetCfg",
+               "ByoBlockCfg", "ByoModelCfg", "push_to_hf_hub", "get_model_args"],
     "layers": ["SelectAdaptivePool2d", "adaptive_avgmax_pool2d", "select_adaptive_pool2d", "create_classifier",
                "ClassifierHead", "DropPath", "drop_path", "DropBlock2d", "drop_block_2d", "SEModule", "EcaModule",
                "CecaModule", "create_attn", "get_attn", "BlurPool2d", "create_aa", "get_act_layer",
@@ -40,6 +48,9 @@ API = {
                "fast_group_norm", "is_fast_norm", "set_fast_norm", "EvoNorm2dB0", "EvoNorm2dB1", "EvoNorm2dB2",
                "EvoNorm2dS0", "EvoNorm2dS0a", "EvoNorm2dS1", "EvoNorm2dS1a", "EvoNorm2dS2", "EvoNorm2dS2a",
                "FilterResponseNormAct2d", "FilterResponseNormTlu2d", "InplaceAbn"],
+    # drop-in helpers (models-helpers)
+    "utils": ["ModelEma", "ApexScaler", "trim_summary", "load_checkpoint_metadata", "set_jit_fuser", "set_jit_legacy",
+              "AttentionExtract"],
     "models.resnet": ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet50d", "seresnext26t_32x4d"],
 }
 

@@ -24,6 +24,24 @@ for _module, _names in {
 }.items():
     for _name in _names:
         _NAMES[_name] = _module
+# drop-in helpers
+for _module, _names in {
+    "._manipulate": ("named_apply", "named_modules", "named_modules_with_params", "checkpoint", "group_parameters",
+                     "group_modules", "group_with_matcher", "model_parameters"),
+    "._helpers": ("resume_checkpoint", "filter_pretrained_cfg", "safe_model_name"),
+    "._builder": ("load_custom_pretrained", "set_pretrained_download_progress", "set_pretrained_check_hash",
+                  "get_model_args"),
+    "._features": ("FeatureHooks", "FeatureHookNet"),
+    "._features_fx": ("create_feature_extractor", "get_graph_node_names", "FeatureGraphNet", "GraphExtractNet",
+                      "register_notrace_module", "register_notrace_function", "is_notrace_module",
+                      "is_notrace_function", "get_notrace_modules", "get_notrace_functions"),
+    "._hub": ("push_to_hf_hub",),
+    ".nfnet": ("NfCfg",),
+    ".regnet": ("RegNetCfg",),
+    ".byobnet": ("ByoBlockCfg", "ByoModelCfg"),
+}.items():
+    for _name in _names:
+        _NAMES[_name] = _module
 
 
 def _family_attr(name):

@@ -13,15 +13,34 @@ from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 from torch import nn
 
-from ._features import FeatureDictNet, FeatureInfo, FeatureListNet
+from ._features import FeatureDictNet, FeatureHookNet, FeatureInfo, FeatureListNet
 from ._helpers import adapt_input_conv, check_state_dict_fits, load_state_dict
-from ._hub import find_local_weights, load_state_dict_from_hf, load_state_dict_from_url, weights_in_folder
+from ._hub import download_cached_file, find_local_weights, load_state_dict_from_hf, load_state_dict_from_url, weights_in_folder
 from ._pretrained import PretrainedCfg, resolve_cfg_overlay
 from ._registry import get_pretrained_cfg, registered_default_cfg
 
-__all__ = ["build_model_with_cfg", "load_pretrained", "resolve_pretrained_cfg", "FeatureGetterNet"]
+__all__ = [
+    "build_model_with_cfg", "load_pretrained", "resolve_pretrained_cfg", "FeatureGetterNet", "load_custom_pretrained",
+    "set_pretrained_download_progress", "set_pretrained_check_hash", "get_model_args",
+]
 
 _logger = logging.getLogger(__name__)
+
+# process-wide switches for URL downloads of pretrained weights (the Hub has its own progress bars)
+_DOWNLOAD_PROGRESS = False
+_CHECK_HASH = False
+
+
+def set_pretrained_download_progress(enable: bool = True) -> None:
+    """Show a progress bar while pretrained weights download from a URL."""
+    global _DOWNLOAD_PROGRESS
+    _DOWNLOAD_PROGRESS = enable
+
+
+def set_pretrained_check_hash(enable: bool = True) -> None:
+    """Verify URL-downloaded weights against the sha256 prefix in their file name (``name-<hash>.pth``)."""
+    global _CHECK_HASH
+    _CHECK_HASH = enable
 
 
 def resolve_pretrained_cfg(
@@ -105,7 +124,9 @@ def load_pretrained(
     elif source == "hf-hub":
         state_dict = load_state_dict_from_hf(where, filename=cfg.hf_hub_filename, cache_dir=cache_dir, revision=cfg.hf_hub_revision)
     elif source == "url":
-        state_dict = load_state_dict_from_url(where if isinstance(where, str) else where[0], cache_dir=cache_dir)
+        state_dict = load_state_dict_from_url(
+            where if isinstance(where, str) else where[0], cache_dir=cache_dir, progress=_DOWNLOAD_PROGRESS,
+            check_hash=_CHECK_HASH)
     else:
         raise RuntimeError(
             f"'{name}' has no pretrained weights; see list_models('{cfg.architecture}', pretrained=True) "
@@ -139,6 +160,43 @@ def load_pretrained(
     incompatible = model.load_state_dict(state_dict, strict=strict)
     if not strict and incompatible.missing_keys:
         _logger.info("%s: kept fresh initialisation for %s", name, incompatible.missing_keys)
+
+
+def load_custom_pretrained(
+    model: nn.Module,
+    pretrained_cfg: Optional[Union[Dict[str, Any], PretrainedCfg]] = None,
+    load_fn: Optional[Callable] = None,
+    cache_dir: Optional[str] = None,
+) -> None:
+    """Weights that are not a PyTorch state dict (e.g. a JAX ``.npz``): fetch the file the cfg points at
+    and hand its local path to ``load_fn(model, path)``, or else to ``model.load_pretrained(path)``.
+
+    A URL is downloaded into torch.hub's cache (honouring :func:`set_pretrained_download_progress` and
+    :func:`set_pretrained_check_hash`). With no weights or no loader it warns and leaves the model as is.
+    """
+    cfg = pretrained_cfg if pretrained_cfg is not None else getattr(model, "pretrained_cfg", None)
+    if isinstance(cfg, dict):
+        cfg = PretrainedCfg(**cfg)
+    if cfg is None:
+        _logger.warning("no pretrained_cfg given or on the model; keeping the random initialisation")
+        return
+    source, where = _resolve_source(cfg)
+    if source in ("", "state_dict"):
+        _logger.warning("no pretrained weight file for %s; keeping the random initialisation", cfg.architecture)
+        return
+    if source == "hf-hub":
+        _logger.warning("custom loading from the Hugging Face Hub is not supported; keeping the random initialisation")
+        return
+    if source == "url":
+        where = download_cached_file(where if isinstance(where, str) else where[0], check_hash=_CHECK_HASH,
+                                     progress=_DOWNLOAD_PROGRESS, cache_dir=cache_dir)
+    if load_fn is not None:
+        load_fn(model, where)
+    elif hasattr(model, "load_pretrained"):
+        model.load_pretrained(where)
+    else:
+        _logger.warning("%s has no load_pretrained method and no load_fn was given; keeping the random "
+                        "initialisation", type(model).__name__)
 
 
 def _is_dir(path: Any) -> bool:
@@ -241,7 +299,9 @@ def build_model_with_cfg(
     model.pretrained_cfg = cfg
     model.default_cfg = cfg  # older name, still read by downstream code
 
-    if pretrained:
+    if pretrained and cfg.custom_load and hasattr(model, "load_pretrained"):
+        load_custom_pretrained(model, cfg, cache_dir=cache_dir)
+    elif pretrained:
         load_pretrained(
             model,
             cfg,
@@ -261,8 +321,16 @@ def build_model_with_cfg(
             model = FeatureDictNet(model, out_indices, output_fmt=output_fmt, flatten_sequential=flatten_sequential)
         elif feature_cls == "getter":
             model = FeatureGetterNet(model, out_indices, output_fmt=output_fmt)
+        elif feature_cls == "hook":
+            hook_args = {k: v for k, v in feature_cfg.items() if k in ("out_map", "return_dict", "no_rewrite", "default_hook_type")}
+            model = FeatureHookNet(model, out_indices, output_fmt=output_fmt, flatten_sequential=flatten_sequential,
+                                   **hook_args)
+        elif feature_cls == "fx":
+            from ._features_fx import FeatureGraphNet
+
+            model = FeatureGraphNet(model, out_indices, output_fmt=output_fmt)
         else:
-            raise ValueError(f"feature_cls must be 'list', 'dict' or 'getter', got {feature_cls!r}")
+            raise ValueError(f"feature_cls must be 'list', 'dict', 'getter', 'hook' or 'fx', got {feature_cls!r}")
         model.pretrained_cfg = model.default_cfg = cfg
     return model
 
@@ -270,3 +338,48 @@ def build_model_with_cfg(
 def default_cfg_for(variant: str) -> PretrainedCfg:
     """The default tag's cfg of a registered architecture."""
     return registered_default_cfg(variant).default
+
+
+# arguments that change how a model trains or where it lives, not what it is: not needed to rebuild it
+_RUNTIME_ARGS = frozenset({
+    "drop_rate", "drop_path_rate", "drop_block_rate", "proj_drop_rate", "attn_drop_rate", "pos_drop_rate",
+    "patch_drop_rate", "device", "dtype", "pretrained", "pretrained_cfg", "pretrained_cfg_overlay", "cache_dir",
+    "checkpoint_path", "scriptable", "exportable", "no_jit",
+})
+
+
+def _pool_type(global_pool: Any) -> Optional[str]:
+    if isinstance(global_pool, str):
+        return global_pool
+    pool_type = getattr(global_pool, "pool_type", None)
+    return pool_type if isinstance(pool_type, str) else None
+
+
+def get_model_args(model: nn.Module, overrides: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """The ``create_model`` arguments that rebuild ``model``'s architecture as it is now.
+
+    Starts from the arguments it was created with, minus runtime ones (drop rates, device, weight
+    sources; pass them in ``overrides`` to keep them), and takes ``num_classes`` and ``global_pool``
+    from the model itself so a later ``reset_classifier`` is reflected. A model not made by
+    ``create_model`` gives just ``overrides``.
+    """
+    recorded = getattr(model, "_model_args", None)
+    if recorded is None:
+        return dict(overrides or {})
+    args = {k: v for k, v in recorded.items() if k not in _RUNTIME_ARGS}
+    if "img_size" in args and isinstance(args["img_size"], int):
+        args["img_size"] = (args["img_size"], args["img_size"])
+    cfg = getattr(model, "pretrained_cfg", None)
+    input_size = getattr(cfg, "input_size", None)
+    if "in_chans" not in args:
+        args["in_chans"] = input_size[0] if input_size else 3
+    if "img_size" not in args and getattr(cfg, "fixed_input_size", False) and input_size:
+        args["img_size"] = tuple(input_size[-2:])  # position tables are sized for it: part of the architecture
+    if not args.get("features_only"):
+        if isinstance(getattr(model, "num_classes", None), int):
+            args["num_classes"] = model.num_classes
+        pool = _pool_type(getattr(model, "global_pool", None))
+        if pool is not None:
+            args["global_pool"] = pool
+    args.update(overrides or {})
+    return args

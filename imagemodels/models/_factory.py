@@ -78,6 +78,7 @@ def create_model(
         pretrained_cfg_overlay=pretrained_cfg_overlay,
         **kwargs,
     )
+    model._model_args = {k: v for k, v in kwargs.items() if k != "cache_dir"}  # read by get_model_args
     if checkpoint_path:
         load_checkpoint(model, str(checkpoint_path))
     return model

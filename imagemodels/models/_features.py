@@ -7,14 +7,17 @@ their names) up to the last requested point and returns the maps at the requeste
 """
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from copy import deepcopy
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import torch
 from torch import nn
 
-__all__ = ["FeatureInfo", "FeatureListNet", "FeatureDictNet", "feature_take_indices", "normalize_out_indices"]
+__all__ = [
+    "FeatureInfo", "FeatureListNet", "FeatureDictNet", "feature_take_indices", "normalize_out_indices", "FeatureHooks",
+    "FeatureHookNet",
+]
 
 
 def normalize_out_indices(out_indices: Union[int, Sequence[int]], num_features: int, what: str = "out_indices") -> Tuple[int, ...]:
@@ -195,3 +198,130 @@ class FeatureListNet(FeatureDictNet):
 
     def forward(self, x: torch.Tensor) -> List[torch.Tensor]:  # type: ignore[override]
         return list(self._collect(x).values())
+
+
+class FeatureHooks:
+    """Forward hooks that keep chosen modules' outputs (or, for ``'forward_pre'``, their inputs).
+
+    ``hooks`` are module names or dicts ``dict(module=name, hook_type='forward' | 'forward_pre')``;
+    ``named_modules`` is ``model.named_modules()`` (or a dict of it). Maps are kept per device, so each
+    replica of ``nn.DataParallel`` collects its own, and :meth:`get_output` hands them over and forgets them.
+    """
+
+    def __init__(
+        self,
+        hooks: Sequence[Union[str, Dict[str, Any]]],
+        named_modules: Any,
+        out_map: Optional[Sequence[Union[int, str]]] = None,
+        default_hook_type: str = "forward",
+    ):
+        if out_map is not None and len(out_map) != len(hooks):
+            raise ValueError(f"out_map has {len(out_map)} names for {len(hooks)} hooks")
+        self._feature_outputs: Dict[Any, "OrderedDict[Any, torch.Tensor]"] = defaultdict(OrderedDict)
+        self._handles = []
+        modules = dict(named_modules)
+        for i, spec in enumerate(hooks):
+            name = spec if isinstance(spec, str) else spec["module"]
+            hook_type = default_hook_type if isinstance(spec, str) else spec.get("hook_type", default_hook_type)
+            if name not in modules:
+                raise KeyError(f"no module named {name!r} to hook; the model's modules include: {', '.join(list(modules)[:8])}, ...")
+            key = out_map[i] if out_map is not None else name
+            module = modules[name]
+            if hook_type == "forward_pre":
+                handle = module.register_forward_pre_hook(self._pre_hook(key))
+            elif hook_type == "forward":
+                handle = module.register_forward_hook(self._hook(key))
+            else:
+                raise ValueError(f"hook_type must be 'forward' or 'forward_pre', got {hook_type!r}")
+            self._handles.append(handle)
+
+    def _store(self, key: Any, x: torch.Tensor) -> None:
+        self._feature_outputs[x.device][key] = x
+
+    def _pre_hook(self, key: Any):
+        def hook(module: nn.Module, inputs: Tuple[torch.Tensor, ...]) -> None:
+            self._store(key, inputs[0])
+        return hook
+
+    def _hook(self, key: Any):
+        def hook(module: nn.Module, inputs: Tuple[torch.Tensor, ...], output: torch.Tensor) -> None:
+            self._store(key, output[0] if isinstance(output, tuple) else output)
+        return hook
+
+    def get_output(self, device: torch.device) -> "OrderedDict[Any, torch.Tensor]":
+        """The maps collected on ``device`` since the last call, in the order they were computed."""
+        return self._feature_outputs.pop(device, OrderedDict())
+
+
+class FeatureHookNet(nn.ModuleDict):
+    """Feature maps caught by hooks, for models whose feature points are not top-level children.
+
+    By default (``no_rewrite``) the whole model runs unchanged as ``self.body`` with its classifier
+    removed, so the weights load under ``body.*``. With ``flatten_sequential`` the model is rebuilt
+    from its top-level children (up to the last feature point), like :class:`FeatureDictNet`.
+    A feature_info entry may name ``hook_type='forward_pre'`` to catch a module's input instead.
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        out_indices: Union[int, Tuple[int, ...]] = (0, 1, 2, 3, 4),
+        out_map: Optional[Sequence[Union[int, str]]] = None,
+        return_dict: bool = False,
+        output_fmt: str = "NCHW",
+        no_rewrite: Optional[bool] = None,
+        flatten_sequential: bool = False,
+        default_hook_type: str = "forward",
+    ):
+        super().__init__()
+        if output_fmt not in ("NCHW", "NHWC"):
+            raise ValueError(f"output_fmt must be 'NCHW' or 'NHWC', got {output_fmt!r}")
+        if no_rewrite is None:
+            no_rewrite = not flatten_sequential
+        if no_rewrite and flatten_sequential:
+            raise ValueError("flatten_sequential=True rebuilds the model from its children; it needs no_rewrite=False")
+        indices = normalize_out_indices(out_indices, len(model.feature_info))
+        self.feature_info = FeatureInfo(model.feature_info, indices)
+        self.return_dict = return_dict
+        self.output_fmt = output_fmt
+        self.grad_checkpointing = False
+        points = self.feature_info.get_dicts()
+        layers: "OrderedDict[str, nn.Module]" = OrderedDict()
+        if no_rewrite:
+            if hasattr(model, "reset_classifier"):
+                model.reset_classifier(0)
+            layers["body"] = model
+            hooks = points
+        else:
+            hooks = self._rewrite(model, points, default_hook_type, flatten_sequential, layers)
+        self.update(layers)
+        self.hooks = FeatureHooks(hooks, model.named_modules(), out_map=out_map, default_hook_type=default_hook_type)
+
+    @staticmethod
+    def _rewrite(model: nn.Module, points: List[Dict[str, Any]], default_hook_type: str, flatten_sequential: bool,
+                 layers: "OrderedDict[str, nn.Module]") -> List[Dict[str, Any]]:
+        """Keep the model's children up to the last hooked module; the hooks, in forward order."""
+        remaining = {p["module"]: p.get("hook_type", default_hook_type) for p in points}
+        hooks = []
+        for attr, path, module in _named_layers(model, flatten_sequential):
+            layers[attr] = module
+            for name, _ in module.named_modules(prefix=path):
+                if name in remaining:
+                    hooks.append(dict(module=name, hook_type=remaining.pop(name)))
+            if not remaining:
+                break
+        if remaining:
+            raise RuntimeError(f"feature points {sorted(remaining)} are not modules of {type(model).__name__}")
+        return hooks
+
+    def set_grad_checkpointing(self, enable: bool = True) -> None:
+        self.grad_checkpointing = enable
+
+    def forward(self, x: torch.Tensor) -> Union[List[torch.Tensor], Dict[Any, torch.Tensor]]:
+        for module in self.values():
+            if self.grad_checkpointing and self.training and not torch.jit.is_scripting():
+                x = torch.utils.checkpoint.checkpoint(module, x, use_reentrant=False)
+            else:
+                x = module(x)
+        out = self.hooks.get_output(x.device)
+        return out if self.return_dict else list(out.values())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Mapping, Optional
 
@@ -16,7 +17,7 @@ from torch import nn
 
 __all__ = [
     "load_state_dict", "load_checkpoint", "clean_state_dict", "adapt_input_conv", "check_state_dict_fits",
-    "CheckpointMismatchError", "remap_state_dict",
+    "CheckpointMismatchError", "remap_state_dict", "resume_checkpoint", "filter_pretrained_cfg", "safe_model_name",
 ]
 
 _logger = logging.getLogger(__name__)
@@ -164,3 +165,71 @@ def adapt_input_conv(in_chans: int, conv_weight: torch.Tensor, base_chans: int =
         weight = weight.repeat(1, repeat, 1, 1)[:, :in_chans, :, :]
         weight *= base_chans / float(in_chans)
     return weight.to(dtype)
+
+
+def resume_checkpoint(
+    model: nn.Module,
+    checkpoint_path: str,
+    optimizer: Optional[torch.optim.Optimizer] = None,
+    loss_scaler: Optional[Any] = None,
+    log_info: bool = True,
+    weights_only: bool = True,
+) -> Optional[int]:
+    """Restore model, optimizer and loss-scaler state from a training checkpoint; returns the epoch to resume at.
+
+    Reads the layout ``CheckpointSaver`` (ours and the reference's) writes: ``state_dict``, ``optimizer``,
+    ``loss_scaler.state_dict_key`` (``amp_scaler``), ``epoch`` and ``version``. From ``version`` 2 on the
+    saved epoch is the one that finished, so training resumes at the next. A bare state dict restores the
+    model only and returns None.
+    """
+    if not os.path.isfile(checkpoint_path):
+        raise FileNotFoundError(f"no checkpoint found at '{checkpoint_path}'")
+    if not weights_only:
+        raise ValueError("imagemodels only loads checkpoints with weights_only=True")
+    checkpoint = _read_file(checkpoint_path)
+    if not (isinstance(checkpoint, Mapping) and "state_dict" in checkpoint):
+        model.load_state_dict(clean_state_dict(checkpoint))
+        if log_info:
+            _logger.info("loaded weights from '%s' (no training state in it)", checkpoint_path)
+        return None
+    model.load_state_dict(clean_state_dict(checkpoint["state_dict"]))
+    if optimizer is not None and "optimizer" in checkpoint:
+        optimizer.load_state_dict(checkpoint["optimizer"])
+    scaler_key = getattr(loss_scaler, "state_dict_key", None)
+    if loss_scaler is not None and scaler_key in checkpoint:
+        loss_scaler.load_state_dict(checkpoint[scaler_key])
+    epoch = checkpoint.get("epoch")
+    if epoch is not None and checkpoint.get("version", 1) > 1:
+        epoch += 1
+    if log_info:
+        _logger.info("resumed from '%s' (epoch %s)", checkpoint_path, checkpoint.get("epoch"))
+    return epoch
+
+
+_SOURCE_KEYS = frozenset({"url", "file", "hf_hub_id", "hf_hub_filename", "source"})
+_KEEP_NULL_KEYS = frozenset({"pool_size", "first_conv", "classifier"})  # consumers test these for None
+
+
+def filter_pretrained_cfg(cfg: Mapping[str, Any], remove_source: bool = False, remove_null: bool = True) -> Dict[str, Any]:
+    """A pretrained-cfg dict without the weight location (``remove_source``) and without unset values
+    (``remove_null``), e.g. for a Hub ``config.json``; ``pool_size``, ``first_conv`` and ``classifier``
+    stay even when None, since code reads them to find the head and the stem."""
+    items = cfg.to_dict(remove_null=False).items() if hasattr(cfg, "to_dict") else cfg.items()
+    out = {}
+    for key, value in items:
+        if remove_source and key in _SOURCE_KEYS:
+            continue
+        if remove_null and value is None and key not in _KEEP_NULL_KEYS:
+            continue
+        out[key] = value
+    return out
+
+
+def safe_model_name(model_name: str, remove_source: bool = True) -> str:
+    """A model name usable as a file or folder name: every character other than a letter, digit or ``_``
+    becomes ``_``; ``remove_source`` first drops an ``hf-hub:`` / ``local-dir:`` prefix."""
+    if remove_source:
+        from ._factory import parse_model_name
+
+        model_name = parse_model_name(model_name)[-1]
+    return re.sub(r"[^a-zA-Z0-9_]", "_", model_name)

@@ -42,7 +42,7 @@ from ._registry import register_variants
 
 __all__ = [
     "ByobNet", "ByobCfg", "BlockSpec", "BasicBlock", "BottleneckBlock", "DarkBlock", "EdgeBlock", "RepVggBlock",
-    "MobileOneBlock", "SelfAttnBlock", "Stem",
+    "MobileOneBlock", "SelfAttnBlock", "Stem", "ByoBlockCfg", "ByoModelCfg",
 ]
 
 LayerFn = Callable[..., nn.Module]
@@ -72,6 +72,27 @@ class BlockSpec:
     self_attn_layer: Optional[Any] = None
     self_attn_kwargs: Optional[Dict[str, Any]] = None
     block_kwargs: Optional[Dict[str, Any]] = None
+
+
+class ByoBlockCfg(BlockSpec):
+    """:class:`BlockSpec` under the reference's short field names (``d``, ``c``, ``s``, ``gs``, ``br``),
+    so block tables written for it build unchanged; the short names stay readable as properties."""
+
+    def __init__(
+        self, type: Union[str, nn.Module], d: int, c: int, s: int = 2, gs: GroupSize = None, br: float = 1.0,
+        attn_layer: Optional[str] = None, attn_kwargs: Optional[Dict[str, Any]] = None,
+        self_attn_layer: Optional[str] = None, self_attn_kwargs: Optional[Dict[str, Any]] = None,
+        block_kwargs: Optional[Dict[str, Any]] = None,
+    ):
+        super().__init__(type, d, c, stride=s, group_size=gs, bottle_ratio=br, attn_layer=attn_layer,
+                         attn_kwargs=attn_kwargs, self_attn_layer=self_attn_layer,
+                         self_attn_kwargs=self_attn_kwargs, block_kwargs=block_kwargs)
+
+    d = property(lambda self: self.depth)
+    c = property(lambda self: self.out_chs)
+    s = property(lambda self: self.stride)
+    gs = property(lambda self: self.group_size)
+    br = property(lambda self: self.bottle_ratio)
 
 
 Stage = Union[BlockSpec, Tuple[BlockSpec, ...]]
@@ -106,6 +127,9 @@ class ByobCfg:
     self_attn_layer: Optional[Any] = None
     self_attn_kwargs: Dict[str, Any] = field(default_factory=dict)
     block_kwargs: Dict[str, Any] = field(default_factory=dict)
+
+
+ByoModelCfg = ByobCfg  # the reference's name for the same network config (same fields)
 
 
 def num_groups(group_size: Optional[int], channels: int) -> int:

@@ -27,8 +27,13 @@ _MODULES = {
     ".fuse": ("fuse_conv_bn",),
 }
 _NAMES = {name: module for module, names in _MODULES.items() for name in names}
+# drop-in helpers
+_NAMES.update({
+    "ModelEma": ".model_ema", "ApexScaler": ".cuda", "trim_summary": ".summary", "AttentionExtract": ".attention_extract",
+    "load_checkpoint_metadata": ".misc", "set_jit_fuser": ".misc", "set_jit_legacy": ".misc",
+})
 _SUBMODULES = ["checkpoint_saver", "model_ema", "clip_grad", "agc", "cuda", "metrics", "model", "distributed",
-               "summary", "misc", "complexity", "fuse"]
+               "summary", "misc", "complexity", "fuse", "attention_extract"]
 
 __getattr__ = lazy_getattr(__name__, _NAMES, _SUBMODULES)
 __all__ = ["sample_image_path", *_NAMES]

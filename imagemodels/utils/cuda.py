@@ -11,7 +11,7 @@ import torch
 
 from .clip_grad import dispatch_clip_grad
 
-__all__ = ["NativeScaler"]
+__all__ = ["NativeScaler", "ApexScaler"]
 
 
 class NativeScaler:
@@ -53,3 +53,37 @@ def _available(device_type: str) -> bool:
     module = getattr(torch, device_type, None)
     is_available = getattr(module, "is_available", None)
     return bool(is_available()) if callable(is_available) else False
+
+
+class ApexScaler:
+    """Loss scaling through NVIDIA apex's ``amp`` (the pre-``torch.amp`` mixed precision), with the same
+    call as :class:`NativeScaler`. apex is a separate install; without it construction fails and says so."""
+
+    state_dict_key = "amp"
+
+    def __init__(self):
+        try:
+            from apex import amp
+        except ImportError as err:
+            raise ImportError(
+                "ApexScaler needs NVIDIA apex (https://github.com/NVIDIA/apex), which is not installed; "
+                "use imagemodels.utils.NativeScaler (torch.amp) instead"
+            ) from err
+        self._amp = amp
+
+    def __call__(self, loss, optimizer, clip_grad: Optional[float] = None, clip_mode: str = "norm",
+                 parameters=None, create_graph: bool = False, need_update: bool = True):
+        with self._amp.scale_loss(loss, optimizer) as scaled_loss:
+            scaled_loss.backward(create_graph=create_graph)
+        if not need_update:
+            return
+        if clip_grad is not None:
+            dispatch_clip_grad(self._amp.master_params(optimizer), clip_grad, mode=clip_mode)
+        optimizer.step()
+
+    def state_dict(self):
+        return self._amp.state_dict() if "state_dict" in self._amp.__dict__ else {}
+
+    def load_state_dict(self, state_dict):
+        if "load_state_dict" in self._amp.__dict__:
+            self._amp.load_state_dict(state_dict)

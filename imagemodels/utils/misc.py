@@ -11,7 +11,8 @@ import random
 import re
 
 __all__ = ["random_seed", "get_outdir", "update_summary", "natural_key", "add_bool_arg", "ParseKwargs",
-           "setup_default_logging", "FormatterNoInfo", "decay_batch_step", "check_batch_size_retry"]
+           "setup_default_logging", "FormatterNoInfo", "decay_batch_step", "check_batch_size_retry",
+           "load_checkpoint_metadata", "set_jit_fuser", "set_jit_legacy"]
 
 
 def random_seed(seed: int = 42, rank: int = 0):
@@ -138,3 +139,56 @@ def check_batch_size_retry(error_str: str) -> bool:
     if "required rank" in text or "illegal" in text:
         return False
     return True
+
+
+def load_checkpoint_metadata(checkpoint_path: str):
+    """A training checkpoint as saved (epoch, arch, args, metric, ... and the tensors), read with
+    ``weights_only=True`` and memory-mapped so looking at the metadata of a large file stays cheap."""
+    import torch
+
+    if not os.path.isfile(checkpoint_path):
+        raise FileNotFoundError(f"no checkpoint file at '{checkpoint_path}'")
+    try:
+        return torch.load(checkpoint_path, map_location="cpu", weights_only=True, mmap=True)
+    except RuntimeError:  # files in the legacy (pre zip) format cannot be memory-mapped
+        return torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+
+
+def _set_jit_executor(profiling: bool) -> None:
+    import torch
+
+    torch._C._jit_set_profiling_executor(profiling)
+    torch._C._jit_set_profiling_mode(profiling)
+
+
+def set_jit_legacy() -> None:
+    """TorchScript's legacy executor with GPU op fusion (faster than the profiling executor for some
+    scripted activations in old PyTorch). Uses private ``torch._C`` switches, as the reference does."""
+    import torch
+
+    _set_jit_executor(False)
+    torch._C._jit_override_can_fuse_on_gpu(True)
+
+
+def set_jit_fuser(fuser: str) -> None:
+    """Pick TorchScript's fuser: ``'te'`` (tensor-expression, the default), ``'old'``/``'legacy'``
+    (legacy executor + GPU fuser) or ``'nvfuser'``."""
+    import torch
+
+    if fuser == "te":
+        _set_jit_executor(True)
+        torch._C._jit_override_can_fuse_on_cpu(False)
+        torch._C._jit_override_can_fuse_on_gpu(True)
+        torch._C._jit_set_texpr_fuser_enabled(True)
+    elif fuser in ("old", "legacy"):
+        _set_jit_executor(False)
+        torch._C._jit_override_can_fuse_on_gpu(True)
+        torch._C._jit_set_texpr_fuser_enabled(False)
+    elif fuser == "nvfuser":
+        _set_jit_executor(True)
+        torch._C._jit_override_can_fuse_on_cpu(False)
+        torch._C._jit_override_can_fuse_on_gpu(False)
+        torch._C._jit_set_texpr_fuser_enabled(False)
+        torch._C._jit_set_nvfuser_enabled(True)
+    else:
+        raise ValueError(f"unknown jit fuser {fuser!r}; use 'te', 'old', 'legacy' or 'nvfuser'")

@@ -7,13 +7,15 @@ TensorFlow's ExponentialMovingAverage and the diffusers EMA).
 """
 from __future__ import annotations
 
+import logging
+from collections import OrderedDict
 from copy import deepcopy
 from typing import Optional
 
 import torch
 from torch import nn
 
-__all__ = ["ModelEmaV3", "ModelEmaV2"]
+__all__ = ["ModelEmaV3", "ModelEmaV2", "ModelEma"]
 
 
 def _stochastic_round_to_bf16(value: torch.Tensor, generator: Optional[torch.Generator]) -> torch.Tensor:
@@ -172,3 +174,50 @@ class ModelEmaV2(nn.Module):
 
     def forward(self, *args, **kwargs):
         return self.module(*args, **kwargs)
+
+
+class ModelEma:
+    """The first EMA helper (not an ``nn.Module``): ``self.ema`` is an eval-mode copy of the model whose
+    whole ``state_dict`` (parameters and buffers) is blended toward the model's at every :meth:`update`.
+
+    Kept for training code written against it; new code should use :class:`ModelEmaV3`. ``device='cpu'``
+    keeps the average off the accelerator; ``resume`` loads ``state_dict_ema`` from a training checkpoint.
+    A model wrapped in DDP (``.module``) may be passed to :meth:`update` while the EMA holds the bare one.
+    """
+
+    def __init__(self, model: nn.Module, decay: float = 0.9999, device: str = "", resume: str = ""):
+        self.ema = deepcopy(model)
+        self.ema.eval()
+        self.decay = decay
+        self.device = device
+        if device:
+            self.ema.to(device=device)
+        self.ema_has_module = hasattr(self.ema, "module")
+        if resume:
+            self._load_checkpoint(resume)
+        for param in self.ema.parameters():
+            param.requires_grad_(False)
+
+    def _load_checkpoint(self, checkpoint_path: str) -> None:
+        checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+        if not (isinstance(checkpoint, dict) and "state_dict_ema" in checkpoint):
+            logging.getLogger(__name__).warning("no state_dict_ema in '%s'; the EMA starts from the model", checkpoint_path)
+            return
+        state = OrderedDict()
+        for key, value in checkpoint["state_dict_ema"].items():
+            if self.ema_has_module and not key.startswith("module"):
+                key = "module." + key
+            state[key] = value
+        self.ema.load_state_dict(state)
+
+    @torch.no_grad()
+    def update(self, model: nn.Module) -> None:
+        """``ema = decay * ema + (1 - decay) * model`` for every state entry, integer buffers included
+        (their blend is truncated back to the integer type, as the reference does)."""
+        prefix = "module." if hasattr(model, "module") and not self.ema_has_module else ""
+        model_state = model.state_dict()
+        for key, ema_value in self.ema.state_dict().items():
+            model_value = model_state[prefix + key].detach()
+            if self.device:
+                model_value = model_value.to(device=self.device)
+            ema_value.copy_(ema_value * self.decay + (1.0 - self.decay) * model_value)

@@ -1,6 +1,8 @@
 """A one-call size report of a model: parameters, GMACs and activations for one input."""
 from __future__ import annotations
 
+import csv
+import os
 from typing import Dict, Sequence
 
 import torch
@@ -8,7 +10,7 @@ from torch import nn
 
 from .complexity import count_macs, count_params
 
-__all__ = ["model_summary", "count_activations"]
+__all__ = ["model_summary", "count_activations", "trim_summary"]
 
 # fvcore's convention for "activations": the output elements of convolutions and matrix products,
 # which is what published "activations (M)" columns count (norms and activations are not counted)
@@ -44,3 +46,30 @@ def model_summary(model: nn.Module, input_size: Sequence[int], batch_size: int =
         activations=total[0],
         mactivations=total[0] / 1e6,
     )
+
+
+def trim_summary(filename: str, start_epoch: int) -> None:
+    """Drop the rows of a ``summary.csv`` (see ``update_summary``) for epochs ``>= start_epoch``.
+
+    A run resumed into its own output folder would otherwise append those epochs a second time. A fresh
+    start (``start_epoch <= 0``) or a file with no ``epoch`` column empties the file; no file is a no-op.
+    """
+    if not os.path.isfile(filename):
+        return
+    with open(filename, newline="") as f:
+        reader = csv.DictReader(f)
+        fields = reader.fieldnames or []
+        rows = list(reader) if start_epoch > 0 and "epoch" in fields else []
+    kept = []
+    for row in rows:
+        try:
+            epoch = float(row["epoch"])
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{filename}: epoch {row['epoch']!r} is not a number; fix or delete the file") from err
+        if epoch < start_epoch:
+            kept.append(row)
+    with open(filename, "w", newline="") as f:
+        if kept:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(kept)
