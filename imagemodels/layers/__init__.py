@@ -107,3 +107,20 @@ __all__ = [
     "HybridEmbed",
     "TOKEN_POOLS", "check_token_pool", "pool_tokens", "token_pool_width",
 ]
+
+# drop-in: position embeddings and attention
+from .attention_pool2d import RotAttentionPool2d
+from .diff_attention import DiffAttention
+from .mlp import SwiGLUPacked
+from .pos_embed_sincos import (
+    FourierEmbed, RotaryEmbedding, apply_rot_embed, apply_rot_embed_list, build_fourier_pos_embed,
+    build_rotary_pos_embed, build_sincos2d_pos_embed, create_rope_embed, freq_bands, get_mixed_freqs,
+    pixel_freq_bands,
+)
+
+__all__ += [
+    "RotAttentionPool2d", "DiffAttention", "SwiGLUPacked",
+    "FourierEmbed", "RotaryEmbedding", "apply_rot_embed", "apply_rot_embed_list", "build_fourier_pos_embed",
+    "build_rotary_pos_embed", "build_sincos2d_pos_embed", "create_rope_embed", "freq_bands", "get_mixed_freqs",
+    "pixel_freq_bands",
+]

@@ -573,6 +573,28 @@ def get_mixed_freqs(
     return out.to(out_dtype)
 
 
+class _RotaryEmbeddingCatAny(RotaryEmbedding):
+    """:class:`RotaryEmbedding` returning ``cat([sin, cos])``: the 'cat' kind for options (pixel bands,
+    centred grids, half rotation, ...) that :class:`RotaryEmbeddingCat` does not model."""
+
+    def get_embed(self, shape: Optional[List[int]] = None) -> torch.Tensor:
+        return torch.cat(super().get_embed(shape), dim=-1)
+
+
+_CAT_KEYS = {"temperature", "feat_shape", "ref_feat_shape", "grid_offset", "grid_indexing"}
+
+
+def _cat_rope(head_dim: int, kwargs: dict) -> nn.Module:
+    """EVA's :class:`RotaryEmbeddingCat` for an index grid (``in_pixels=False``) with the options it knows,
+    else the general cat embedding; both give ``cat([sin, cos])`` from ``get_embed``."""
+    options = dict(kwargs)
+    in_pixels = options.pop("in_pixels", True)
+    options = {k: v for k, v in options.items() if v is not None or k not in ("device", "dtype")}
+    if not in_pixels and set(options) <= _CAT_KEYS:
+        return RotaryEmbeddingCat(dim=head_dim, **options)
+    return _RotaryEmbeddingCatAny(dim=head_dim, in_pixels=in_pixels, **options)
+
+
 def create_rope_embed(rope_type: str = "cat", dim: int = 768, num_heads: int = 12, **kwargs) -> nn.Module:
     """A rotary embedding module by name: 'base' (:class:`RotaryEmbedding`), 'cat'
     (:class:`RotaryEmbeddingCat`), 'mixed' (:class:`RotaryEmbeddingMixed`), 'dinov3'
@@ -580,7 +602,7 @@ def create_rope_embed(rope_type: str = "cat", dim: int = 768, num_heads: int = 1
     if rope_type == "base":
         return RotaryEmbedding(dim=dim // num_heads, **kwargs)
     if rope_type == "cat":
-        return RotaryEmbeddingCat(dim=dim // num_heads, **kwargs)
+        return _cat_rope(dim // num_heads, kwargs)
     if rope_type == "mixed":
         return RotaryEmbeddingMixed(dim=dim, num_heads=num_heads, **kwargs)
     if rope_type == "dinov3":
