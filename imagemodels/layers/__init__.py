@@ -111,6 +111,10 @@ __all__ = [
 # drop-in: position embeddings and attention
 from .attention_pool2d import RotAttentionPool2d
 from .diff_attention import DiffAttention
+from .gather_excite import GatherExcite
+from .non_local_attn import NonLocalAttn
+from .other_pool import LsePlus1d, LsePlus2d, SimPool1d, SimPool2d
+from .squeeze_excite import EffectiveSqueezeExcite
 from .mlp import SwiGLUPacked
 from .pos_embed_sincos import (
     FourierEmbed, RotaryEmbedding, apply_rot_embed, apply_rot_embed_list, build_fourier_pos_embed,
@@ -119,7 +123,8 @@ from .pos_embed_sincos import (
 )
 
 __all__ += [
-    "RotAttentionPool2d", "DiffAttention", "SwiGLUPacked",
+    "RotAttentionPool2d", "DiffAttention", "SwiGLUPacked", "GatherExcite", "NonLocalAttn",
+    "LsePlus1d", "LsePlus2d", "SimPool1d", "SimPool2d", "EffectiveSqueezeExcite",
     "FourierEmbed", "RotaryEmbedding", "apply_rot_embed", "apply_rot_embed_list", "build_fourier_pos_embed",
     "build_rotary_pos_embed", "build_sincos2d_pos_embed", "create_rope_embed", "freq_bands", "get_mixed_freqs",
     "pixel_freq_bands",
