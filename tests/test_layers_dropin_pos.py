@@ -1,0 +1,232 @@
+"""Position embeddings, attention and pooling layers that ``timm.layers`` code imports, against the
+reference's name of the same spelling.
+
+Modules: both are built with the same arguments, the reference's (randomised) state_dict loads
+strictly into ours, outputs must match. Functions: same outputs for the same arguments.
+"""
+import pytest
+import torch
+from torch import nn
+
+import imagemodels.layers as L
+
+R = pytest.importorskip("timm.layers")
+
+
+def _randomise(module: nn.Module) -> None:
+    with torch.no_grad():
+        for name, t in module.state_dict().items():
+            if not t.is_floating_point():
+                continue
+            t.copy_(torch.rand_like(t) + 0.5 if "running_var" in name else torch.randn_like(t) * 0.3)
+
+
+def _same_module(name, kwargs, *inputs, atol=1e-5, call=None):
+    torch.manual_seed(0)
+    ref, ours = getattr(R, name)(**kwargs).eval(), getattr(L, name)(**kwargs).eval()
+    _randomise(ref)
+    ours.load_state_dict(ref.state_dict(), strict=True)
+    call = call or (lambda m, *a: m(*a))
+    with torch.no_grad():
+        torch.testing.assert_close(call(ours, *inputs), call(ref, *inputs), rtol=0, atol=atol)
+    return ours, ref
+
+
+def _close(ours, theirs, atol=1e-5):
+    if isinstance(theirs, (list, tuple)):
+        assert isinstance(ours, (list, tuple)) and len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            _close(a, b, atol)
+        return
+    torch.testing.assert_close(ours, theirs, rtol=0, atol=atol)
+
+
+# --- sin-cos / Fourier / rotary functions ------------------------------------------------------------------
+
+def test_frequency_bands():
+    _close(L.freq_bands(8), R.freq_bands(8))
+    _close(L.freq_bands(8, 100.0, 1), R.freq_bands(8, 100.0, 1))
+    _close(L.pixel_freq_bands(5), R.pixel_freq_bands(5))
+    _close(L.pixel_freq_bands(5, 64.0, False), R.pixel_freq_bands(5, 64.0, False))
+
+
+@pytest.mark.parametrize("kw", [{}, dict(reverse_coord=True), dict(interleave_sin_cos=True),
+                                dict(dim=16, temperature=100.0)])
+def test_build_sincos2d_pos_embed(kw):
+    _close(L.build_sincos2d_pos_embed([3, 5], **kw), R.build_sincos2d_pos_embed([3, 5], **kw))
+
+
+FOURIER_CASES = [
+    {}, dict(in_pixels=False), dict(in_pixels=False, ref_feat_shape=[4, 6], grid_offset=1.0),
+    dict(grid_indexing="xy", in_pixels=False, ref_feat_shape=[4, 7]), dict(grid_type="centered"),
+    dict(grid_type="centered", normalize_coords="min", grid_offset=0.5),
+    dict(grid_type="centered", normalize_coords="max", ref_feat_shape=[5, 5]),
+    dict(max_res=32, linear_bands=True), dict(bands=torch.tensor([1.0, 3.0]), grid_type="pixel", ref_feat_shape=[3, 3]),
+]
+
+
+@pytest.mark.parametrize("kw", FOURIER_CASES)
+def test_build_fourier_and_rotary_pos_embed(kw):
+    # pixel bands reach ~350 rad, so float32 rounding of a different op order shows at ~4e-5
+    _close(L.build_fourier_pos_embed([3, 5], num_bands=4, **kw),
+           R.build_fourier_pos_embed([3, 5], num_bands=4, **kw), atol=1e-4)
+    _close(L.build_fourier_pos_embed([3, 5], num_bands=4, include_grid=True, **kw),
+           R.build_fourier_pos_embed([3, 5], num_bands=4, include_grid=True, **kw), atol=1e-4)
+    for half in (False, True):
+        _close(L.build_rotary_pos_embed([3, 5], dim=16, rotate_half=half, **kw),
+               R.build_rotary_pos_embed([3, 5], dim=16, rotate_half=half, **kw), atol=1e-4)
+
+
+@pytest.mark.parametrize("half", [False, True])
+def test_apply_rot_embed(half):
+    x = torch.randn(2, 4, 15, 16)
+    sin, cos = R.build_rotary_pos_embed([3, 5], dim=16)
+    _close(L.apply_rot_embed(x, sin, cos, half), R.apply_rot_embed(x, sin, cos, half))
+    _close(L.apply_rot_embed_list([x, 2 * x], sin, cos, half), R.apply_rot_embed_list([x, 2 * x], sin, cos, half))
+    assert L.apply_rot_embed(x.half(), sin, cos, half).dtype == torch.float16
+
+
+@pytest.mark.parametrize("kw", [
+    dict(dim=16), dict(dim=16, in_pixels=False, feat_shape=[3, 5]),
+    dict(dim=16, feat_shape=[3, 5], rotate_half=True, linear_bands=True, max_res=64),
+    dict(dim=16, grid_type="centered", ref_feat_shape=[4, 4]),
+])
+def test_rotary_embedding(kw):
+    ours, ref = L.RotaryEmbedding(**kw).eval(), R.RotaryEmbedding(**kw).eval()
+    assert list(ours.state_dict()) == list(ref.state_dict())
+    _close(ours.get_embed([3, 5]), ref.get_embed([3, 5]), atol=2e-4)
+    if "feat_shape" in kw:
+        _close(ours.get_embed(), ref.get_embed(), atol=2e-4)
+    x = torch.randn(2, 16, 3, 5)
+    _close(ours(x), ref(x), atol=5e-4)
+
+
+def test_rotary_embedding_augments_only_in_training():
+    rope = L.RotaryEmbedding(16, in_pixels=False, feat_shape=[3, 5], jitter_coords=1.5)
+    assert not rope.eval().aug_active
+    assert torch.equal(rope.get_embed()[0], rope.get_embed([3, 5])[0])
+    assert rope.train().aug_active
+    assert not torch.equal(rope.get_embed()[0], rope.pos_embed_sin)
+
+
+@pytest.mark.parametrize("kw", [dict(max_res=16, num_bands=2), dict(max_res=16, num_bands=3, keep_spatial=True),
+                                dict(num_bands=3, concat_grid=False)])
+def test_fourier_embed(kw):
+    x = torch.randn(2, 3, 4, 5)
+    _close(L.FourierEmbed(**kw)(x), R.FourierEmbed(**kw)(x), atol=1e-4)
+
+
+def test_get_mixed_freqs():
+    freqs, t_x, t_y = torch.randn(2, 3, 4, 8), torch.arange(6.0), torch.arange(6.0) * 2
+    _close(L.get_mixed_freqs(freqs, t_x, t_y), R.get_mixed_freqs(freqs, t_x, t_y))
+
+
+@pytest.mark.parametrize("rope_type,kw", [
+    ("cat", dict(in_pixels=False, feat_shape=[3, 5])), ("cat", dict(feat_shape=[3, 5])),
+    ("base", dict(feat_shape=[3, 5])), ("dinov3", {}),
+])
+def test_create_rope_embed(rope_type, kw):
+    ours = L.create_rope_embed(rope_type, dim=64, num_heads=4, **kw).eval()
+    ref = R.create_rope_embed(rope_type, dim=64, num_heads=4, **kw).eval()
+    _close(ours.get_embed([3, 5]), ref.get_embed([3, 5]), atol=2e-4)
+
+
+def test_create_rope_embed_rejects_unknown_type():
+    with pytest.raises(ValueError, match="rope_type"):
+        L.create_rope_embed("spiral")
+
+
+# --- attention pooling --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kw", [
+    dict(in_features=64, ref_feat_size=4, head_dim=16),
+    dict(in_features=64, head_dim=16, class_token=True, qkv_separate=True, out_features=10),
+    dict(in_features=64, num_heads=2, out_features=0),
+    dict(in_features=64, embed_dim=32, head_dim=8, ref_feat_size=(5, 6)),
+    dict(in_features=64, head_dim=16, rope_type="base"),
+])
+def test_rot_attention_pool2d(kw):
+    ours, _ = _same_module("RotAttentionPool2d", kw, torch.randn(2, 64, 5, 6))
+    assert ours.out_features == R.RotAttentionPool2d(**kw).out_features
+
+
+def test_rot_attention_pool2d_reset_and_errors():
+    pool = L.RotAttentionPool2d(64, head_dim=16)
+    pool.reset(7)
+    assert pool(torch.randn(1, 64, 3, 3)).shape == (1, 7)
+    with pytest.raises(ValueError, match="token"):
+        L.RotAttentionPool2d(64, pool_type="avg")
+    with pytest.raises(ValueError, match="head_dim"):
+        L.RotAttentionPool2d(64, embed_dim=32, head_dim=64)
+
+
+MAP, TOKENS = torch.randn(2, 32, 5, 6), torch.randn(2, 7, 32)
+
+
+@pytest.mark.parametrize("kw", [dict(dim=32), dict(dim=32, num_heads=4, qkv_bias=True, qk_norm=True),
+                                dict(dim=32, gamma=2.0)])
+def test_simpool(kw):
+    _same_module("SimPool2d", kw, MAP)
+    _same_module("SimPool1d", kw, TOKENS)
+
+
+@pytest.mark.parametrize("kw", [{}, dict(r=3.0, r_learnable=False)])
+def test_lse_plus(kw):
+    _same_module("LsePlus1d", kw, TOKENS)
+    _same_module("LsePlus2d", kw, MAP)
+    _same_module("LsePlus2d", dict(kw, flatten=False), MAP)
+
+
+# --- channel / spatial attention ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kw", [
+    # the reference 1.0.31 cannot build use_mlp=True or extra_params=True (its device/dtype
+    # forwarding raises TypeError), so only the parameter-free variants are compared
+    dict(channels=32, use_mlp=False), dict(channels=32, extent=2, use_mlp=False),
+    dict(channels=32, extent=4, use_mlp=False, add_maxpool=True),
+    dict(channels=32, use_mlp=False, add_maxpool=True, gate_layer="hard_sigmoid"),
+])
+def test_gather_excite(kw):
+    _same_module("GatherExcite", kw, MAP)
+
+
+@pytest.mark.parametrize("kw", [dict(channels=32), dict(channels=32, extent=2),
+                                dict(channels=32, extra_params=True, feat_size=(5, 6)),
+                                dict(channels=32, extra_params=True, extent=4)])
+def test_gather_excite_parameterised_variants_run(kw):
+    ge = L.GatherExcite(**kw).eval()
+    assert ge(MAP).shape == MAP.shape
+    with pytest.raises(ValueError, match="extent"):
+        L.GatherExcite(32, extent=3)
+
+
+@pytest.mark.parametrize("kw", [dict(in_channels=32), dict(in_channels=32, use_scale=False, rd_channels=4)])
+def test_non_local_attn(kw):
+    _same_module("NonLocalAttn", kw, MAP)
+
+
+def test_non_local_attn_starts_as_identity():
+    assert torch.equal(L.NonLocalAttn(32).eval()(MAP), MAP)
+
+
+@pytest.mark.parametrize("kw", [dict(channels=32), dict(channels=32, add_maxpool=True)])
+def test_effective_squeeze_excite(kw):
+    _same_module("EffectiveSqueezeExcite", kw, MAP)
+    assert L.EffectiveSqueezeExcite is L.EffectiveSEModule
+
+
+# --- moved from models/vision_transformer.py ------------------------------------------------------------------
+
+@pytest.mark.parametrize("kw", [dict(dim=32, num_heads=4), dict(dim=32, num_heads=2, qkv_bias=True, depth=3),
+                                dict(dim=32, num_heads=4, dual_lambda=True, depth=1),
+                                dict(dim=32, num_heads=4, qk_norm=True, scale_norm=True)])
+def test_diff_attention(kw):
+    _same_module("DiffAttention", kw, torch.randn(2, 9, 32))
+
+
+def test_diff_attention_and_swiglu_packed_have_one_home():
+    from imagemodels.models import vision_transformer
+
+    assert vision_transformer.DiffAttention is L.DiffAttention
+    assert vision_transformer.SwiGLUPacked is L.SwiGLUPacked
+    _same_module("SwiGLUPacked", dict(in_features=16, hidden_features=32), torch.randn(2, 5, 16))
