@@ -230,3 +230,37 @@ def test_diff_attention_and_swiglu_packed_have_one_home():
     assert vision_transformer.DiffAttention is L.DiffAttention
     assert vision_transformer.SwiGLUPacked is L.SwiGLUPacked
     _same_module("SwiGLUPacked", dict(in_features=16, hidden_features=32), torch.randn(2, 5, 16))
+
+
+# --- relative position bias --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,kw,tokens", [
+    ("RelPosBias", dict(window_size=(3, 4), num_heads=2), 12),
+    ("RelPosBias", dict(window_size=(3, 4), num_heads=2, prefix_tokens=1), 13),
+    ("RelPosBiasTf", dict(window_size=(3, 4), num_heads=2), 12),
+])
+def test_rel_pos_bias(name, kw, tokens):
+    ours, ref = _same_module(name, kw, torch.randn(2, 2, tokens, tokens))
+    assert ours.get_bias().shape == ref.get_bias().shape
+
+
+@pytest.mark.parametrize("name", ["RelPosBias", "RelPosBiasTf"])
+def test_rel_pos_bias_set_window_size(name):
+    ref, ours = getattr(R, name)((4, 4), 2), getattr(L, name)((4, 4), 2)
+    ours.load_state_dict(ref.state_dict())
+    ref.set_window_size((5, 5))
+    ours.set_window_size((5, 5))
+    _close(ours.get_bias(), ref.get_bias(), atol=1e-4)
+
+
+def test_resize_rel_pos_bias_tables():
+    table = torch.randn(16, 3)
+    _close(L.resize_rel_pos_bias_table_levit(table, (25, 3)), R.resize_rel_pos_bias_table_levit(table, (25, 3)))
+    _close(L.resize_rel_pos_bias_table_levit(table, (25, 3), interpolation="bilinear", antialias=False),
+           R.resize_rel_pos_bias_table_levit(table, (25, 3), interpolation="bilinear", antialias=False))
+    for table, window, shape in [(torch.randn(25, 2), (4, 4), (49, 2)), (torch.randn(28, 2), (4, 4), (52, 2)),
+                                 (torch.randn(2, 5, 7), (5, 6), (2, 9, 11))]:
+        _close(L.resize_rel_pos_bias_table_simple(table, window, shape),
+               R.resize_rel_pos_bias_table_simple(table, window, shape))
+    with pytest.raises(ValueError, match="heads"):
+        L.resize_rel_pos_bias_table_levit(table, (25, 4))

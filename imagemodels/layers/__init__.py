@@ -114,6 +114,7 @@ from .diff_attention import DiffAttention
 from .gather_excite import GatherExcite
 from .non_local_attn import NonLocalAttn
 from .other_pool import LsePlus1d, LsePlus2d, SimPool1d, SimPool2d
+from .pos_embed_rel import RelPosBias, RelPosBiasTf, resize_rel_pos_bias_table_levit, resize_rel_pos_bias_table_simple
 from .squeeze_excite import EffectiveSqueezeExcite
 from .mlp import SwiGLUPacked
 from .pos_embed_sincos import (
@@ -125,6 +126,7 @@ from .pos_embed_sincos import (
 __all__ += [
     "RotAttentionPool2d", "DiffAttention", "SwiGLUPacked", "GatherExcite", "NonLocalAttn",
     "LsePlus1d", "LsePlus2d", "SimPool1d", "SimPool2d", "EffectiveSqueezeExcite",
+    "RelPosBias", "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple",
     "FourierEmbed", "RotaryEmbedding", "apply_rot_embed", "apply_rot_embed_list", "build_fourier_pos_embed",
     "build_rotary_pos_embed", "build_sincos2d_pos_embed", "create_rope_embed", "freq_bands", "get_mixed_freqs",
     "pixel_freq_bands",
