@@ -263,4 +263,4 @@ def test_resize_rel_pos_bias_tables():
         _close(L.resize_rel_pos_bias_table_simple(table, window, shape),
                R.resize_rel_pos_bias_table_simple(table, window, shape))
     with pytest.raises(ValueError, match="heads"):
-        L.resize_rel_pos_bias_table_levit(table, (25, 4))
+        L.resize_rel_pos_bias_table_levit(torch.randn(16, 3), (25, 4))
