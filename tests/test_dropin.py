@@ -28,7 +28,8 @@ API["layers"] += [
     "build_fourier_pos_embed", "FourierEmbed", "freq_bands", "pixel_freq_bands", "get_mixed_freqs",
     "create_rope_embed", "RotAttentionPool2d", "SimPool1d", "SimPool2d", "LsePlus1d", "LsePlus2d",
     "EffectiveSqueezeExcite", "GatherExcite", "NonLocalAttn", "DiffAttention", "SwiGLUPacked", "RelPosBias",
-    "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple",
+    "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple", "Attention2d",
+    "MultiQueryAttentionV2",
 ]
 
 

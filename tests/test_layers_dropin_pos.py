@@ -264,3 +264,18 @@ def test_resize_rel_pos_bias_tables():
                R.resize_rel_pos_bias_table_simple(table, window, shape))
     with pytest.raises(ValueError, match="heads"):
         L.resize_rel_pos_bias_table_levit(torch.randn(16, 3), (25, 4))
+
+
+# --- 2-d attention ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kw", [dict(dim=32, num_heads=4),
+                                dict(dim=32, dim_out=48, num_heads=4, expand_first=True, head_first=True),
+                                dict(dim=32, dim_out=16, num_heads=2, bias=False)])
+def test_attention2d(kw):
+    _same_module("Attention2d", kw, torch.randn(2, 32, 3, 4))
+
+
+@pytest.mark.parametrize("kw", [dict(dim=32, num_heads=4, key_dim=8, value_dim=8),
+                                dict(dim=32, dim_out=16, num_heads=2, key_dim=4, value_dim=6)])
+def test_multi_query_attention_v2(kw):
+    _same_module("MultiQueryAttentionV2", kw, torch.randn(2, 32, 3, 4))
