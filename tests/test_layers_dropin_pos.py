@@ -279,3 +279,24 @@ def test_attention2d(kw):
                                 dict(dim=32, dim_out=16, num_heads=2, key_dim=4, value_dim=6)])
 def test_multi_query_attention_v2(kw):
     _same_module("MultiQueryAttentionV2", kw, torch.randn(2, 32, 3, 4))
+
+
+ROPE = torch.cat(R.build_rotary_pos_embed([3, 4], dim=8, in_pixels=False), dim=-1)
+
+
+@pytest.mark.parametrize("kw", [
+    dict(dim=32, num_heads=4),
+    dict(dim=32, num_heads=4, qkv_fused=False, num_kv_heads=2, gated=True),
+    dict(dim=32, num_heads=4, qk_norm=True, scale_norm=True, norm_layer=nn.LayerNorm, rotate_half=True),
+    dict(dim=32, num_heads=4, num_kv_heads=2, qkv_fused=False, dim_out=16, qkv_bias=False, proj_bias=False),
+])
+def test_attention_rope(kw):
+    x = torch.randn(2, 13, 32)
+    _same_module("AttentionRope", kw, x, call=lambda m, t: m(t, rope=ROPE))
+    _same_module("AttentionRope", kw, x)
+    _same_module("AttentionRope", dict(kw, num_prefix_tokens=0), x[:, 1:], call=lambda m, t: m(t, rope=ROPE))
+
+
+def test_attention_rope_rejects_fused_gqa():
+    with pytest.raises(ValueError, match="qkv_fused=False"):
+        L.AttentionRope(32, num_heads=4, num_kv_heads=2)

@@ -109,6 +109,7 @@ __all__ = [
 ]
 
 # drop-in: position embeddings and attention
+from .attention import AttentionRope
 from .attention2d import Attention2d, MultiQueryAttentionV2
 from .attention_pool2d import RotAttentionPool2d
 from .diff_attention import DiffAttention
@@ -125,7 +126,7 @@ from .pos_embed_sincos import (
 )
 
 __all__ += [
-    "Attention2d", "MultiQueryAttentionV2",
+    "AttentionRope", "Attention2d", "MultiQueryAttentionV2",
     "RotAttentionPool2d", "DiffAttention", "SwiGLUPacked", "GatherExcite", "NonLocalAttn",
     "LsePlus1d", "LsePlus2d", "SimPool1d", "SimPool2d", "EffectiveSqueezeExcite",
     "RelPosBias", "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple",
