@@ -29,7 +29,7 @@ API["layers"] += [
     "create_rope_embed", "RotAttentionPool2d", "SimPool1d", "SimPool2d", "LsePlus1d", "LsePlus2d",
     "EffectiveSqueezeExcite", "GatherExcite", "NonLocalAttn", "DiffAttention", "SwiGLUPacked", "RelPosBias",
     "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple", "Attention2d",
-    "MultiQueryAttentionV2", "AttentionRope",
+    "MultiQueryAttentionV2", "AttentionRope", "ClNormMlpClassifierHead", "PatchEmbedWithSize", "HybridEmbedWithSize",
 ]
 
 

@@ -300,3 +300,40 @@ def test_attention_rope(kw):
 def test_attention_rope_rejects_fused_gqa():
     with pytest.raises(ValueError, match="qkv_fused=False"):
         L.AttentionRope(32, num_heads=4, num_kv_heads=2)
+
+
+# --- heads and embeddings that also report their size -----------------------------------------------------------
+
+@pytest.mark.parametrize("kw", [dict(in_features=32, num_classes=10),
+                                dict(in_features=32, num_classes=10, hidden_size=16, pool_type="max"),
+                                dict(in_features=32, num_classes=10, pool_type="avgmax", act_layer="tanh",
+                                     norm_layer="rmsnorm")])
+def test_cl_norm_mlp_classifier_head(kw):
+    nhwc, nlc = torch.randn(2, 3, 4, 32), torch.randn(2, 7, 32)
+    _same_module("ClNormMlpClassifierHead", kw, nhwc)
+    _same_module("ClNormMlpClassifierHead", dict(kw, input_fmt="NLC"), nlc)
+    _same_module("ClNormMlpClassifierHead", kw, nhwc, call=lambda m, t: m(t, pre_logits=True))
+    _same_module("ClNormMlpClassifierHead", dict(kw, pool_type=""), nhwc)
+
+
+@pytest.mark.parametrize("kw", [dict(img_size=32, patch_size=8, embed_dim=16),
+                                dict(img_size=32, patch_size=8, embed_dim=16, norm_layer=nn.LayerNorm, output_fmt="NHWC"),
+                                dict(img_size=32, patch_size=8, embed_dim=16, flatten=False)])
+def test_patch_embed_with_size(kw):
+    for img in (torch.randn(2, 3, 32, 32), torch.randn(1, 3, 48, 40)):  # any size divisible by the patch
+        ours, ref = _same_module("PatchEmbedWithSize", kw, img, call=lambda m, t: m(t)[0])
+        assert ours(img)[1] == ref(img)[1]
+    with pytest.raises(ValueError, match="divisible"):
+        L.PatchEmbedWithSize(**kw)(torch.randn(1, 3, 47, 40))
+
+
+@pytest.mark.parametrize("kw", [dict(img_size=32, embed_dim=16, patch_size=2), dict(img_size=32, embed_dim=8, proj=False)])
+def test_hybrid_embed_with_size(kw):
+    torch.manual_seed(0)
+    backbone = nn.Sequential(nn.Conv2d(3, 8, 3, stride=4, padding=1))
+    ref, ours = R.HybridEmbedWithSize(backbone, **kw), L.HybridEmbedWithSize(backbone, **kw)
+    ours.load_state_dict(ref.state_dict(), strict=True)
+    for img in (torch.randn(2, 3, 32, 32), torch.randn(2, 3, 48, 40)):
+        (a, size_a), (b, size_b) = ours(img), ref(img)
+        _close(a, b)
+        assert tuple(size_a) == tuple(size_b)

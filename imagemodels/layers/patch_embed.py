@@ -15,7 +15,7 @@ from torch import nn
 from .format import Format, nchw_to
 from .helpers import to_2tuple
 
-__all__ = ["PatchEmbed", "resample_patch_embed"]
+__all__ = ["PatchEmbed", "PatchEmbedWithSize", "resample_patch_embed"]
 
 Size = Union[int, Tuple[int, int]]
 
@@ -143,3 +143,37 @@ def resample_patch_embed(
     out_chs, in_chs = patch_embed.shape[:2]
     flat = patch_embed.float().reshape(out_chs * in_chs, num_old)
     return (flat @ pinv.T).reshape(out_chs, in_chs, *new_size).to(dtype)
+
+
+class PatchEmbedWithSize(PatchEmbed):
+    """:class:`PatchEmbed` that also returns the token grid ``(H', W')`` of each input, for networks that
+    accept any image size divisible by the patch (no fixed-size check)."""
+
+    def __init__(
+        self,
+        img_size: Optional[Size] = 224,
+        patch_size: Size = 16,
+        in_chans: int = 3,
+        embed_dim: int = 768,
+        norm_layer: Optional[Callable[..., nn.Module]] = None,
+        flatten: bool = True,
+        output_fmt: Optional[str] = None,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__(
+            img_size=img_size, patch_size=patch_size, in_chans=in_chans, embed_dim=embed_dim, norm_layer=norm_layer,
+            flatten=flatten, output_fmt=output_fmt, bias=bias, strict_img_size=False, device=device, dtype=dtype)
+
+    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Size]:
+        height, width = x.shape[-2:]
+        if height % self.patch_size[0] or width % self.patch_size[1]:
+            raise ValueError(f"input size ({height}, {width}) must be divisible by the patch size {self.patch_size}")
+        x = self.proj(x)
+        feat_size = x.shape[-2:]
+        if self.flatten:
+            x = x.flatten(2).transpose(1, 2)
+        elif self.output_fmt != Format.NCHW:
+            x = nchw_to(x, self.output_fmt)
+        return self.norm(x), feat_size
