@@ -337,3 +337,11 @@ def test_hybrid_embed_with_size(kw):
         (a, size_a), (b, size_b) = ours(img), ref(img)
         _close(a, b)
         assert tuple(size_a) == tuple(size_b)
+
+
+@pytest.mark.parametrize("kw", [dict(dim=32, num_heads=4), dict(dim=32, num_heads=4, pool_type="avg"),
+                                dict(dim=32, num_heads=2, pre_norm=True, post_norm=True)])
+def test_attention_pool_prr(kw):
+    _same_module("AttentionPoolPrr", kw, torch.randn(2, 7, 32))
+    with pytest.raises(ValueError, match="pool_type"):
+        L.AttentionPoolPrr(32, pool_type="max")

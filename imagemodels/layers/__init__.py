@@ -111,6 +111,7 @@ __all__ = [
 # drop-in: position embeddings and attention
 from .attention import AttentionRope
 from .attention2d import Attention2d, MultiQueryAttentionV2
+from .attention_pool import AttentionPoolPrr
 from .attention_pool2d import RotAttentionPool2d
 from .diff_attention import DiffAttention
 from .gather_excite import GatherExcite
@@ -130,7 +131,7 @@ from .pos_embed_sincos import (
 
 __all__ += [
     "AttentionRope", "Attention2d", "MultiQueryAttentionV2", "ClNormMlpClassifierHead", "HybridEmbedWithSize",
-    "PatchEmbedWithSize",
+    "PatchEmbedWithSize", "AttentionPoolPrr",
     "RotAttentionPool2d", "DiffAttention", "SwiGLUPacked", "GatherExcite", "NonLocalAttn",
     "LsePlus1d", "LsePlus2d", "SimPool1d", "SimPool2d", "EffectiveSqueezeExcite",
     "RelPosBias", "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple",
