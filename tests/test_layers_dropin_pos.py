@@ -345,3 +345,23 @@ def test_attention_pool_prr(kw):
     _same_module("AttentionPoolPrr", kw, torch.randn(2, 7, 32))
     with pytest.raises(ValueError, match="pool_type"):
         L.AttentionPoolPrr(32, pool_type="max")
+
+
+@pytest.mark.parametrize("channels_last", [True, False])
+def test_patch_embed_interpolator(channels_last):
+    kw = dict(in_chans=3, embed_dim=16, channels_last=channels_last)
+    ref, ours = R.PatchEmbedInterpolator((8, 8), **kw), L.PatchEmbedInterpolator((8, 8), **kw)
+    ours.prewarm([4, (6, 10)])
+    w_lin, bias, w_conv = torch.randn(16, 8 * 8 * 3), torch.randn(16), torch.randn(16, 3, 8, 8)
+    for ph, pw in [(4, 4), (6, 10)]:
+        patches = torch.randn(2, 5, ph, pw, 3) if channels_last else torch.randn(2, 5, 3, ph, pw)
+        # the pseudo-inverse is solved in float32 by both; different solvers round at ~1e-4
+        _close(ours(patches, w_lin, bias, patch_size=(ph, pw)), ref(patches, w_lin, bias, patch_size=(ph, pw)), 2e-4)
+    base = torch.randn(2, 5, 192)
+    _close(ours(base, w_lin, bias), ref(base, w_lin, bias))
+    img = torch.randn(2, 3, 24, 24)
+    _close(ours(img, w_conv, bias, patch_size=(4, 4), is_linear=False),
+           ref(img, w_conv, bias, patch_size=(4, 4), is_linear=False), 2e-4)
+    _close(ours.resample_linear_weight(w_lin, (12, 12)), ref.resample_linear_weight(w_lin, (12, 12)), 1e-4)
+    with pytest.raises(ValueError, match="5-D"):
+        ours(base, w_lin, bias, patch_size=(4, 4))

@@ -119,7 +119,7 @@ from .hybrid_embed import HybridEmbedWithSize
 from .non_local_attn import NonLocalAttn
 from .norm_mlp_head import ClNormMlpClassifierHead
 from .other_pool import LsePlus1d, LsePlus2d, SimPool1d, SimPool2d
-from .patch_embed import PatchEmbedWithSize
+from .patch_embed import PatchEmbedInterpolator, PatchEmbedWithSize
 from .pos_embed_rel import RelPosBias, RelPosBiasTf, resize_rel_pos_bias_table_levit, resize_rel_pos_bias_table_simple
 from .squeeze_excite import EffectiveSqueezeExcite
 from .mlp import SwiGLUPacked
@@ -131,7 +131,7 @@ from .pos_embed_sincos import (
 
 __all__ += [
     "AttentionRope", "Attention2d", "MultiQueryAttentionV2", "ClNormMlpClassifierHead", "HybridEmbedWithSize",
-    "PatchEmbedWithSize", "AttentionPoolPrr",
+    "PatchEmbedWithSize", "PatchEmbedInterpolator", "AttentionPoolPrr",
     "RotAttentionPool2d", "DiffAttention", "SwiGLUPacked", "GatherExcite", "NonLocalAttn",
     "LsePlus1d", "LsePlus2d", "SimPool1d", "SimPool2d", "EffectiveSqueezeExcite",
     "RelPosBias", "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple",
