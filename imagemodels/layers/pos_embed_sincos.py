@@ -92,17 +92,13 @@ class RotaryEmbeddingCat(nn.Module):
                              persistent=False)
 
     def _compute(self, shape: Tuple[int, int], device=None) -> torch.Tensor:
-        # device None: the default device (meta under ``with torch.device('meta')``)
-        rows, cols = _grid(shape, device)
-        rows, cols = rows + self.grid_offset, cols + self.grid_offset
-        if self.ref_feat_shape is not None:
-            rows = rows / shape[0] * self.ref_feat_shape[0]
-            cols = cols / shape[1] * self.ref_feat_shape[1]
-        bands = rope_bands(self.dim, self.temperature).to(rows.device)
-        first, second = (rows, cols) if self.grid_indexing == "ij" else (cols, rows)
-        angles = torch.cat([first[:, None] * bands, second[:, None] * bands], dim=-1)
-        angles = angles.repeat_interleave(2, dim=-1)  # each angle turns one (even, odd) channel pair
-        return torch.cat([angles.sin(), angles.cos()], dim=-1)
+        # device None: the default device (meta under ``with torch.device('meta')``); the table is the
+        # reference's index-grid rotary embedding with this module's bands, sin and cos concatenated
+        bands = rope_bands(self.dim, self.temperature).to(device)
+        sin, cos = build_rotary_pos_embed(
+            list(shape), bands=bands, dim=self.dim, in_pixels=False, ref_feat_shape=self.ref_feat_shape,
+            grid_offset=self.grid_offset, grid_indexing=self.grid_indexing, device=device)
+        return torch.cat([sin, cos], dim=-1)
 
     def get_embed(self, shape: Optional[Tuple[int, int]] = None) -> torch.Tensor:
         """``(H * W, 2 * dim)``: the cached grid's embedding, or the one for ``shape``."""
@@ -203,10 +199,7 @@ class RotaryEmbeddingMixed(nn.Module):
             t_x, t_y = self.t_x, self.t_y
         else:
             t_x, t_y = self._coords(tuple(shape), self.freqs.device)
-        freqs = self.freqs.float()
-        angles = t_x[:, None] * freqs[0, :, :, None, :] + t_y[:, None] * freqs[1, :, :, None, :]
-        angles = angles.repeat_interleave(2, dim=-1)
-        return torch.cat([angles.sin(), angles.cos()], dim=-1)
+        return get_mixed_freqs(self.freqs, t_x, t_y, dtype=torch.float32)
 
 
 def gather_rope(rope: torch.Tensor, keep: torch.Tensor, per_block: bool) -> torch.Tensor:
