@@ -149,7 +149,7 @@ def resample_patch_embed(
     pinv = _resample_pinv(old_size, new_size, interpolation, antialias, patch_embed.device)
     dtype = patch_embed.dtype
     out_chs, in_chs = patch_embed.shape[:2]
-    flat = patch_embed.float().reshape(out_chs * in_chs, num_old)
+    flat = patch_embed.float().reshape(out_chs * in_chs, -1)
     return (flat @ pinv).reshape(out_chs, in_chs, *new_size).to(dtype)
 
 

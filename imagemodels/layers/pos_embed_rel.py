@@ -5,7 +5,7 @@ window; ``gen_relative_position_index`` maps each (query, key) pair of the windo
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple, Union
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
