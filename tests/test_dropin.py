@@ -30,7 +30,7 @@ API["layers"] += [
     "EffectiveSqueezeExcite", "GatherExcite", "NonLocalAttn", "DiffAttention", "SwiGLUPacked", "RelPosBias",
     "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple", "Attention2d",
     "MultiQueryAttentionV2", "AttentionRope", "ClNormMlpClassifierHead", "PatchEmbedWithSize", "HybridEmbedWithSize",
-    "AttentionPoolPrr", "PatchEmbedInterpolator",
+    "AttentionPoolPrr", "PatchEmbedInterpolator", "AttentionPool2d",
 ]
 
 

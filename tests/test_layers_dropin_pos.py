@@ -365,3 +365,13 @@ def test_patch_embed_interpolator(channels_last):
     _close(ours.resample_linear_weight(w_lin, (12, 12)), ref.resample_linear_weight(w_lin, (12, 12)), 1e-4)
     with pytest.raises(ValueError, match="5-D"):
         ours(base, w_lin, bias, patch_size=(4, 4))
+
+
+@pytest.mark.parametrize("kw", [dict(in_features=64, feat_size=4, head_dim=16),
+                                dict(in_features=64, feat_size=4, head_dim=16, qkv_separate=True, class_token=True),
+                                dict(in_features=64, feat_size=4, head_dim=16, out_features=0),
+                                dict(in_features=64, feat_size=4, num_heads=2, embed_dim=32, out_features=10)])
+def test_attention_pool2d_reference_options(kw):
+    _same_module("AttentionPool2d", kw, torch.randn(2, 64, 4, 4))
+    _same_module("AttentionPool2d", kw, torch.randn(2, 64, 5, 6), atol=1e-4)  # resampled position table
+    assert L.AttentionPool2d(**kw).out_features == R.AttentionPool2d(**kw).out_features

@@ -21,11 +21,35 @@ from .weight_init import trunc_normal_
 __all__ = ["AttentionPool2d", "RotAttentionPool2d"]
 
 
-class AttentionPool2d(nn.Module):
-    """Mean token + absolute position embedding + multi-head attention; ``proj`` is the classifier.
+def _make_qkv(module: nn.Module, in_features: int, embed_dim: int, qkv_bias: bool, separate: bool, dd: dict) -> None:
+    """One fused ``qkv`` projection, or ``q`` / ``k`` / ``v`` (OpenAI CLIP's checkpoint layout)."""
+    if separate:
+        module.q = nn.Linear(in_features, embed_dim, bias=qkv_bias, **dd)
+        module.k = nn.Linear(in_features, embed_dim, bias=qkv_bias, **dd)
+        module.v = nn.Linear(in_features, embed_dim, bias=qkv_bias, **dd)
+        module.qkv = None
+    else:
+        module.qkv = nn.Linear(in_features, embed_dim * 3, bias=qkv_bias, **dd)
 
+
+def _split_heads(module: nn.Module, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """q, k, v as ``(B, heads, N, head_dim)``."""
+    b, n, _ = x.shape
+    if module.qkv is None:
+        q, k, v = module.q(x), module.k(x), module.v(x)
+    else:
+        q, k, v = module.qkv(x).chunk(3, dim=-1)
+    return tuple(t.reshape(b, n, module.num_heads, module.head_dim).transpose(1, 2) for t in (q, k, v))
+
+
+class AttentionPool2d(nn.Module):
+    """Query token + absolute position embedding + multi-head attention; ``proj`` is the classifier.
+
+    The query token is the map's mean (CLIP), or a learned ``cls_token`` with ``class_token``.
     ``feat_size`` is the map size the position embedding is learned for; other sizes resample it
-    (bicubic) on the fly. ``out_features=0`` leaves the pooled ``embed_dim`` features unprojected.
+    (bicubic) on the fly. ``qkv_separate`` keeps OpenAI's separate q / k / v projections (the
+    reference's default is one fused ``qkv``). ``out_features=0`` leaves the pooled ``embed_dim``
+    features unprojected.
     """
 
     def __init__(
@@ -34,13 +58,19 @@ class AttentionPool2d(nn.Module):
         feat_size: Union[int, Tuple[int, int]] = 7,
         out_features: Optional[int] = None,
         embed_dim: Optional[int] = None,
+        head_dim: Optional[int] = 64,
         num_heads: Optional[int] = None,
-        head_dim: int = 64,
         qkv_bias: bool = True,
+        qkv_separate: bool = False,
+        pool_type: str = "token",
+        class_token: bool = False,
+        drop_rate: float = 0.0,
         device: Any = None,
         dtype: Any = None,
     ):
         super().__init__()
+        if pool_type not in ("", "token"):
+            raise ValueError(f"AttentionPool2d pools by its query token only; got pool_type={pool_type!r}")
         dd = dict(device=device, dtype=dtype)
         embed_dim = embed_dim or in_features
         num_heads = num_heads or embed_dim // head_dim
@@ -51,12 +81,13 @@ class AttentionPool2d(nn.Module):
         self.feat_size = to_2tuple(feat_size)
         self.num_heads = num_heads
         self.head_dim = embed_dim // num_heads
-        self.out_features = embed_dim if out_features is None else out_features
+        self.pool_type = pool_type or "token"
+        self.out_features = embed_dim if out_features == 0 else (out_features or in_features)
+        self.cls_token = nn.Parameter(torch.zeros(1, in_features, **dd)) if class_token else None
         self.pos_embed = nn.Parameter(torch.zeros(self.feat_size[0] * self.feat_size[1] + 1, in_features, **dd))
-        self.q = nn.Linear(in_features, embed_dim, bias=qkv_bias, **dd)
-        self.k = nn.Linear(in_features, embed_dim, bias=qkv_bias, **dd)
-        self.v = nn.Linear(in_features, embed_dim, bias=qkv_bias, **dd)
-        self.proj = self._make_proj(self.out_features, dd)
+        _make_qkv(self, in_features, embed_dim, qkv_bias, qkv_separate, dd)
+        self.drop = nn.Dropout(drop_rate)
+        self.proj = self._make_proj(0 if out_features == 0 else self.out_features, dd)
         trunc_normal_(self.pos_embed, std=in_features ** -0.5)
 
     def _make_proj(self, out_features: int, dd: dict) -> nn.Module:
@@ -66,8 +97,8 @@ class AttentionPool2d(nn.Module):
         """A new projection of ``num_classes`` outputs (0: none). Pooling stays attention pooling."""
         if pool_type not in (None, "", "token"):
             raise ValueError(f"AttentionPool2d pools by attention only; got pool_type={pool_type!r}")
-        self.out_features = num_classes
-        self.proj = self._make_proj(num_classes, dict(device=self.q.weight.device, dtype=self.q.weight.dtype))
+        self.out_features = num_classes if num_classes > 0 else self.embed_dim
+        self.proj = self._make_proj(num_classes, dict(device=self.pos_embed.device, dtype=self.pos_embed.dtype))
 
     def _pos_embed(self, height: int, width: int) -> torch.Tensor:
         if (height, width) == self.feat_size:
@@ -78,14 +109,13 @@ class AttentionPool2d(nn.Module):
     def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
         b, c, h, w = x.shape
         x = x.flatten(2).transpose(1, 2)  # (B, HW, C)
-        x = torch.cat([x.mean(dim=1, keepdim=True), x], dim=1)
+        query = x.mean(dim=1, keepdim=True) if self.cls_token is None else self.cls_token.expand(b, -1, -1)
+        x = torch.cat([query.to(x.dtype), x], dim=1)
         x = x + self._pos_embed(h, w).unsqueeze(0).to(x.dtype)
-        # only the mean token's output is kept, so only it needs a query
-        q = self.q(x[:, :1]).reshape(b, 1, self.num_heads, self.head_dim).transpose(1, 2)
-        k = self.k(x).reshape(b, -1, self.num_heads, self.head_dim).transpose(1, 2)
-        v = self.v(x).reshape(b, -1, self.num_heads, self.head_dim).transpose(1, 2)
-        x = F.scaled_dot_product_attention(q, k, v)
-        x = x.transpose(1, 2).reshape(b, self.embed_dim)
+        q, k, v = _split_heads(self, x)
+        # only the query token's output is kept, so only it needs to attend
+        x = F.scaled_dot_product_attention(q[:, :, :1], k, v)
+        x = self.drop(x.transpose(1, 2).reshape(b, self.embed_dim))
         return x if pre_logits else self.proj(x)
 
 
@@ -142,13 +172,7 @@ class RotAttentionPool2d(nn.Module):
         self.rope_type = rope_type
         self.rotate_half = False
         self.cls_token = nn.Parameter(torch.zeros(1, in_features, **dd)) if class_token else None
-        if qkv_separate:
-            self.q = nn.Linear(in_features, embed_dim, bias=qkv_bias, **dd)
-            self.k = nn.Linear(in_features, embed_dim, bias=qkv_bias, **dd)
-            self.v = nn.Linear(in_features, embed_dim, bias=qkv_bias, **dd)
-            self.qkv = None
-        else:
-            self.qkv = nn.Linear(in_features, embed_dim * 3, bias=qkv_bias, **dd)
+        _make_qkv(self, in_features, embed_dim, qkv_bias, qkv_separate, dd)
         self.drop = nn.Dropout(drop_rate)
         self.proj = nn.Linear(embed_dim, self.out_features, **dd) if out_features != 0 else nn.Identity()
         self.pos_embed = create_rope_embed(rope_type, dim=embed_dim, num_heads=num_heads, in_pixels=False,
@@ -181,20 +205,12 @@ class RotAttentionPool2d(nn.Module):
             self.proj = nn.Linear(self.embed_dim, num_classes, **dd) if num_classes > 0 else nn.Identity()
             self.out_features = num_classes if num_classes > 0 else self.embed_dim
 
-    def _qkv(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        b, n, _ = x.shape
-        if self.qkv is None:
-            q, k, v = self.q(x), self.k(x), self.v(x)
-        else:
-            q, k, v = self.qkv(x).chunk(3, dim=-1)
-        return tuple(t.reshape(b, n, self.num_heads, self.head_dim).transpose(1, 2) for t in (q, k, v))
-
     def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
         b, _, h, w = x.shape
         x = x.flatten(2).transpose(1, 2)  # (B, HW, C)
         query = x.mean(1, keepdim=True) if self.cls_token is None else self.cls_token.expand(b, -1, -1)
         x = torch.cat([query.to(x.dtype), x], dim=1)
-        q, k, v = self._qkv(x)
+        q, k, v = _split_heads(self, x)
         rope = self.pos_embed.get_embed((h, w))
         if isinstance(rope, tuple):  # separate (sin, cos), e.g. rope_type='base'
             rope = torch.cat(rope, dim=-1)
