@@ -375,3 +375,12 @@ def test_attention_pool2d_reference_options(kw):
     _same_module("AttentionPool2d", kw, torch.randn(2, 64, 4, 4))
     _same_module("AttentionPool2d", kw, torch.randn(2, 64, 5, 6), atol=1e-4)  # resampled position table
     assert L.AttentionPool2d(**kw).out_features == R.AttentionPool2d(**kw).out_features
+
+
+def test_create_rope_embed_mixed_loads_reference_freqs():
+    ref = R.create_rope_embed("mixed", dim=64, num_heads=4, depth=2, feat_shape=[3, 5])
+    ours = L.create_rope_embed("mixed", dim=64, num_heads=4, depth=2, feat_shape=[3, 5])
+    ours.load_state_dict(ref.state_dict(), strict=True)
+    with torch.no_grad():
+        _close(ours.get_embed(), ref.get_embed())
+        _close(ours.get_embed([4, 4]), ref.get_embed([4, 4]))
