@@ -384,3 +384,25 @@ def test_create_rope_embed_mixed_loads_reference_freqs():
     with torch.no_grad():
         _close(ours.get_embed(), ref.get_embed())
         _close(ours.get_embed([4, 4]), ref.get_embed([4, 4]))
+
+
+def test_methods_the_reference_offers():
+    pool = L.AttentionPool2d(64, feat_size=4, head_dim=16)
+    pool.init_weights(zero_init_last=True)
+    assert pool.proj.weight.abs().sum() == 0
+    pool.reset(0, reset_other=True)
+    assert isinstance(pool.proj, nn.Identity) and pool.out_features == 64
+    head = L.ClNormMlpClassifierHead(32, 10, hidden_size=16)
+    head.reset(5, reset_other=True, in_features=32)
+    assert head(torch.randn(2, 3, 3, 32)).shape == (2, 5)
+    rope = L.RotaryEmbedding(16, feat_shape=[3, 5])
+    assert rope.get_embed(dtype=torch.float16)[0].dtype == torch.float16
+    attn = L.DiffAttention(32, num_heads=4)
+    attn.set_lambda_init(5)
+    assert attn.lambda_init == pytest.approx(R.DiffAttention(32, num_heads=4, depth=5).lambda_init)
+    x = torch.randn(2, 6, 32)
+    ref = R.DiffAttention(32, num_heads=4).eval()
+    attn = L.DiffAttention(32, num_heads=4).eval()
+    attn.load_state_dict(ref.state_dict())
+    with torch.no_grad():
+        _close(attn(x, is_causal=True), ref(x, is_causal=True))

@@ -183,12 +183,18 @@ class MultiQueryAttentionV2(nn.Module):
         self.key_dim = key_dim
         self.value_dim = value_dim
         self.scale = key_dim ** -0.5
-        self.query_proj = nn.Parameter(torch.randn(num_heads, key_dim, dim, **dd))
-        self.key_proj = nn.Parameter(torch.randn(dim, key_dim, **dd))
-        self.value_proj = nn.Parameter(torch.randn(dim, value_dim, **dd))
+        self.query_proj = nn.Parameter(torch.empty(num_heads, key_dim, dim, **dd))
+        self.key_proj = nn.Parameter(torch.empty(dim, key_dim, **dd))
+        self.value_proj = nn.Parameter(torch.empty(dim, value_dim, **dd))
         self.attn_drop = nn.Dropout(attn_drop)
-        self.out_proj = nn.Parameter(torch.randn(dim_out, num_heads, value_dim, **dd))
+        self.out_proj = nn.Parameter(torch.empty(dim_out, num_heads, value_dim, **dd))
         self.proj_drop = nn.Dropout(proj_drop)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Standard-normal projections (the published init)."""
+        for p in (self.query_proj, self.key_proj, self.value_proj, self.out_proj):
+            nn.init.normal_(p)
 
     @staticmethod
     def _tokens(t: torch.Tensor) -> torch.Tensor:

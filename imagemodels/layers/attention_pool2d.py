@@ -42,7 +42,40 @@ def _split_heads(module: nn.Module, x: torch.Tensor) -> Tuple[torch.Tensor, torc
     return tuple(t.reshape(b, n, module.num_heads, module.head_dim).transpose(1, 2) for t in (q, k, v))
 
 
-class AttentionPool2d(nn.Module):
+class _QueryTokenPool(nn.Module):
+    """What the two CLIP-style pools share: the projection, ``reset`` and ``init_weights``."""
+
+    def _make_proj(self, out_features: int, dd: dict) -> nn.Module:
+        return nn.Linear(self.embed_dim, out_features, **dd) if out_features > 0 else nn.Identity()
+
+    def init_weights(self, zero_init_last: bool = False) -> None:
+        """Truncated-normal (std in_features^-0.5) input projections; zeros for the output projection
+        with ``zero_init_last``."""
+        std = self.in_features ** -0.5
+        projections = [self.qkv] if self.qkv is not None else [self.q, self.k, self.v]
+        for layer in projections:
+            trunc_normal_(layer.weight, std=std)
+            if layer.bias is not None:
+                nn.init.zeros_(layer.bias)
+        if zero_init_last and isinstance(self.proj, nn.Linear):
+            nn.init.zeros_(self.proj.weight)
+
+    def reset(
+        self, num_classes: Optional[int] = None, pool_type: Optional[str] = None, reset_other: bool = False,
+        device: Any = None, dtype: Any = None,
+    ) -> None:
+        """A new projection of ``num_classes`` outputs (0: none). Pooling stays token pooling;
+        ``reset_other`` is accepted for the reference's signature; there is nothing else to reset."""
+        if pool_type not in (None, "", "token"):
+            raise ValueError(f"{type(self).__name__} pools by its query token only; got pool_type={pool_type!r}")
+        if num_classes is not None:
+            weight = self.qkv.weight if self.qkv is not None else self.q.weight
+            dd = dict(device=device or weight.device, dtype=dtype or weight.dtype)
+            self.proj = self._make_proj(num_classes, dd)
+            self.out_features = num_classes if num_classes > 0 else self.embed_dim
+
+
+class AttentionPool2d(_QueryTokenPool):
     """Query token + absolute position embedding + multi-head attention; ``proj`` is the classifier.
 
     The query token is the map's mean (CLIP), or a learned ``cls_token`` with ``class_token``.
@@ -88,17 +121,12 @@ class AttentionPool2d(nn.Module):
         _make_qkv(self, in_features, embed_dim, qkv_bias, qkv_separate, dd)
         self.drop = nn.Dropout(drop_rate)
         self.proj = self._make_proj(0 if out_features == 0 else self.out_features, dd)
-        trunc_normal_(self.pos_embed, std=in_features ** -0.5)
+        self.init_weights()
 
-    def _make_proj(self, out_features: int, dd: dict) -> nn.Module:
-        return nn.Linear(self.embed_dim, out_features, **dd) if out_features > 0 else nn.Identity()
-
-    def reset(self, num_classes: int, pool_type: Optional[str] = None) -> None:
-        """A new projection of ``num_classes`` outputs (0: none). Pooling stays attention pooling."""
-        if pool_type not in (None, "", "token"):
-            raise ValueError(f"AttentionPool2d pools by attention only; got pool_type={pool_type!r}")
-        self.out_features = num_classes if num_classes > 0 else self.embed_dim
-        self.proj = self._make_proj(num_classes, dict(device=self.pos_embed.device, dtype=self.pos_embed.dtype))
+    def init_weights(self, zero_init_last: bool = False) -> None:
+        """The shared projection init, plus the position table (std in_features^-0.5)."""
+        super().init_weights(zero_init_last)
+        trunc_normal_(self.pos_embed, std=self.in_features ** -0.5)
 
     def _pos_embed(self, height: int, width: int) -> torch.Tensor:
         if (height, width) == self.feat_size:
@@ -119,7 +147,7 @@ class AttentionPool2d(nn.Module):
         return x if pre_logits else self.proj(x)
 
 
-class RotAttentionPool2d(nn.Module):
+class RotAttentionPool2d(_QueryTokenPool):
     """CLIP-style attention pooling with rotary (relative) position embedding instead of a learned table,
     so any map size works without resampling (accuracy still drops far from ``ref_feat_size``).
 
@@ -178,32 +206,6 @@ class RotAttentionPool2d(nn.Module):
         self.pos_embed = create_rope_embed(rope_type, dim=embed_dim, num_heads=num_heads, in_pixels=False,
                                            ref_feat_shape=to_2tuple(ref_feat_size))
         self.init_weights()
-
-    def init_weights(self, zero_init_last: bool = False) -> None:
-        """Truncated-normal (std in_features^-0.5) input projections; zeros for the output projection
-        with ``zero_init_last``."""
-        std = self.in_features ** -0.5
-        projections = [self.qkv] if self.qkv is not None else [self.q, self.k, self.v]
-        for layer in projections:
-            trunc_normal_(layer.weight, std=std)
-            if layer.bias is not None:
-                nn.init.zeros_(layer.bias)
-        if zero_init_last and isinstance(self.proj, nn.Linear):
-            nn.init.zeros_(self.proj.weight)
-
-    def reset(
-        self, num_classes: Optional[int] = None, pool_type: Optional[str] = None, reset_other: bool = False,
-        device: Any = None, dtype: Any = None,
-    ) -> None:
-        """A new projection of ``num_classes`` outputs (0: none). Pooling stays token pooling;
-        ``reset_other`` is accepted for the reference's signature; there is nothing else to reset."""
-        if pool_type not in (None, "", "token"):
-            raise ValueError(f"RotAttentionPool2d pools by its query token only; got pool_type={pool_type!r}")
-        if num_classes is not None:
-            weight = self.qkv.weight if self.qkv is not None else self.q.weight
-            dd = dict(device=device or weight.device, dtype=dtype or weight.dtype)
-            self.proj = nn.Linear(self.embed_dim, num_classes, **dd) if num_classes > 0 else nn.Identity()
-            self.out_features = num_classes if num_classes > 0 else self.embed_dim
 
     def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
         b, _, h, w = x.shape

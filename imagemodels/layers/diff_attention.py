@@ -26,14 +26,15 @@ def lambda_init_for_depth(depth: int) -> float:
 
 def differential_attention(
     q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, lam: torch.Tensor, *, fused: bool, scale: float,
-    dropout_p: float, attn_mask: Optional[torch.Tensor], attn_drop: Optional[nn.Module],
+    dropout_p: float, attn_mask: Optional[torch.Tensor], attn_drop: Optional[nn.Module], is_causal: bool = False,
 ) -> torch.Tensor:
     """softmax(q1 k1^T) v - lambda softmax(q2 k2^T) v, with q / k as ``(B, 2H, N, D)`` where heads 2h and
     2h+1 form pair h, and v as ``(B, H, N, 2D)``."""
     batch, two_heads, tokens, head_dim = q.shape
     q = q.view(batch, two_heads // 2, 2, tokens, head_dim)
     k = k.view(batch, two_heads // 2, 2, -1, head_dim)
-    kw = dict(fused=fused, scale=scale, dropout_p=dropout_p, attn_mask=attn_mask, attn_drop=attn_drop)
+    kw = dict(fused=fused, scale=scale, dropout_p=dropout_p, attn_mask=attn_mask, attn_drop=attn_drop,
+              is_causal=is_causal)
     out1 = scaled_dot_product(q[:, :, 0], k[:, :, 0], v, **kw)
     out2 = scaled_dot_product(q[:, :, 1], k[:, :, 1], v, **kw)
     return out1 - lam * out2
@@ -49,15 +50,22 @@ class DiffLambda(nn.Module):
         if dual_lambda:
             self.lambda_a = nn.Parameter(torch.zeros((), **dd))
             self.lambda_b = nn.Parameter(torch.zeros((), **dd))
-            params = (self.lambda_a, self.lambda_b)
         else:
             self.lambda_q1 = nn.Parameter(torch.zeros(head_dim, **dd))
             self.lambda_k1 = nn.Parameter(torch.zeros(head_dim, **dd))
             self.lambda_q2 = nn.Parameter(torch.zeros(head_dim, **dd))
             self.lambda_k2 = nn.Parameter(torch.zeros(head_dim, **dd))
-            params = (self.lambda_q1, self.lambda_k1, self.lambda_q2, self.lambda_k2)
-        for p in params:
-            nn.init.normal_(p, std=0.1)
+        self.reset_parameters()
+
+    def set_lambda_init(self, depth: int) -> None:
+        """Move the block to ``depth`` of the lambda_init schedule (the learned lambdas are kept)."""
+        self.lambda_init = lambda_init_for_depth(depth)
+
+    def reset_parameters(self) -> None:
+        """Re-draw the lambda parameters (normal, std 0.1)."""
+        names = ("lambda_a", "lambda_b") if self.dual_lambda else ("lambda_q1", "lambda_k1", "lambda_q2", "lambda_k2")
+        for name in names:
+            nn.init.normal_(getattr(self, name), std=0.1)
 
     def _lambda(self) -> torch.Tensor:
         if getattr(self, "dual_lambda", False):
@@ -110,7 +118,9 @@ class DiffAttention(DiffLambda):
         self.sub_norm = RmsNorm(2 * self.head_dim, eps=1e-5, **dd)  # the reference's eps (1e-5, not 1e-6)
         self._init_lambda(self.head_dim, depth, dd, dual_lambda)
 
-    def forward(self, x: torch.Tensor, attn_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, attn_mask: Optional[torch.Tensor] = None, is_causal: bool = False,
+    ) -> torch.Tensor:
         batch, tokens, dim = x.shape
         q, k, v = self.qkv(x).split(dim, dim=-1)
         q = self.q_norm(q.view(batch, tokens, 2 * self.num_heads, self.head_dim).transpose(1, 2))
@@ -118,7 +128,7 @@ class DiffAttention(DiffLambda):
         v = v.view(batch, tokens, self.num_heads, 2 * self.head_dim).transpose(1, 2)
         out = differential_attention(q, k, v, self._lambda(), fused=self.fused_attn, scale=self.scale,
                                      dropout_p=self.attn_drop.p if self.training else 0.0, attn_mask=attn_mask,
-                                     attn_drop=self.attn_drop)
+                                     attn_drop=self.attn_drop, is_causal=is_causal)
         out = self.sub_norm(out) * (1 - self.lambda_init)
         out = self.norm(out.transpose(1, 2).reshape(batch, tokens, dim))
         return self.proj_drop(self.proj(out))

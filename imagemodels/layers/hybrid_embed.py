@@ -122,6 +122,13 @@ class HybridEmbed(nn.Module):
             self.feature_size = tuple(s // r for s, r in zip(self.img_size, self.feature_ratio))
             self._update_grid()
 
+    def set_grad_checkpointing(self, enable: bool = True) -> None:
+        """Pass activation checkpointing on to the backbone, when it supports it."""
+        if hasattr(self.backbone, "set_grad_checkpointing"):
+            self.backbone.set_grad_checkpointing(enable=enable)
+        elif hasattr(self.backbone, "grad_checkpointing"):
+            self.backbone.grad_checkpointing = enable
+
     def feat_ratio(self, as_scalar: bool = True) -> Union[Tuple[int, int], int]:
         """The stride of the token grid in pixels (the larger side when ``as_scalar``)."""
         total = (self.feature_ratio[0] * self.patch_size[0], self.feature_ratio[1] * self.patch_size[1])

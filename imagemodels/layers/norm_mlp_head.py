@@ -162,18 +162,24 @@ class ClNormMlpClassifierHead(nn.Module):
         self.drop = nn.Dropout(drop_rate)
         self.fc = nn.Linear(self.num_features, num_classes, **dd) if num_classes > 0 else nn.Identity()
 
-    def reset(self, num_classes: int, pool_type: Optional[str] = None, reset_other: bool = False) -> None:
-        """New classifier; ``pool_type`` swaps the pooling, ``reset_other`` drops the norm and hidden layer."""
+    def reset(
+        self, num_classes: int, pool_type: Optional[str] = None, reset_other: bool = False,
+        in_features: Optional[int] = None, device: Any = None, dtype: Any = None,
+    ) -> None:
+        """New classifier; ``pool_type`` swaps the pooling, ``reset_other`` drops the norm and hidden layer
+        (``in_features`` then gives the width the classifier sees, when it changed)."""
         if pool_type is not None:
             if pool_type not in ("", "avg", "max", "avgmax"):
                 raise ValueError(f"pool_type must be 'avg', 'max', 'avgmax' or '', got {pool_type!r}")
             self.pool_type = pool_type
         if reset_other:
+            self.in_features = in_features or self.in_features
             self.pre_logits = nn.Identity()
             self.norm = nn.Identity()
             self.num_features = self.in_features
-        weight = self.norm.weight if isinstance(getattr(self.norm, "weight", None), torch.Tensor) else None
-        dd = dict(device=weight.device, dtype=weight.dtype) if weight is not None else {}
+        dd = factory_kwargs(device, dtype)
+        if not dd and isinstance(self.fc, nn.Linear):
+            dd = dict(device=self.fc.weight.device, dtype=self.fc.weight.dtype)
         self.fc = nn.Linear(self.num_features, num_classes, **dd) if num_classes > 0 else nn.Identity()
 
     def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:

@@ -495,16 +495,20 @@ class RotaryEmbedding(nn.Module):
         self.feat_shape = feat_shape
         self.pos_embed_sin, self.pos_embed_cos = self._tables(feat_shape, augment=False)
 
-    def get_embed(self, shape: Optional[List[int]] = None) -> Tuple[torch.Tensor, torch.Tensor]:
-        """``(sin, cos)`` for ``shape`` (default: the cached grid)."""
+    def get_embed(
+        self, shape: Optional[List[int]] = None, dtype: Optional[torch.dtype] = None,
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``(sin, cos)`` for ``shape`` (default: the cached grid), float32 unless ``dtype`` is given."""
         if shape is None or (not self.aug_active and self.pos_embed_sin is not None
                              and list(shape) == list(self.feat_shape)):
             if self.pos_embed_sin is None:
                 raise ValueError("this rotary embedding was built without feat_shape; pass the grid shape")
             if not self.aug_active:
-                return self.pos_embed_sin, self.pos_embed_cos
+                sin, cos = self.pos_embed_sin, self.pos_embed_cos
+                return (sin, cos) if dtype is None else (sin.to(dtype), cos.to(dtype))
             shape = self.feat_shape
-        return self._tables(list(shape), augment=self.aug_active)
+        sin, cos = self._tables(list(shape), augment=self.aug_active)
+        return (sin, cos) if dtype is None else (sin.to(dtype), cos.to(dtype))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Rotate a channels-first ``(B, dim, *spatial)`` map by its grid's embedding."""
