@@ -53,6 +53,16 @@ API = {
               "AttentionExtract"],
     "models.resnet": ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet50d", "seresnext26t_32x4d"],
 }
+# drop-in: position embeddings and attention
+API["layers"] += [
+    "build_sincos2d_pos_embed", "build_rotary_pos_embed", "apply_rot_embed", "apply_rot_embed_list", "RotaryEmbedding",
+    "build_fourier_pos_embed", "FourierEmbed", "freq_bands", "pixel_freq_bands", "get_mixed_freqs",
+    "create_rope_embed", "RotAttentionPool2d", "SimPool1d", "SimPool2d", "LsePlus1d", "LsePlus2d",
+    "EffectiveSqueezeExcite", "GatherExcite", "NonLocalAttn", "DiffAttention", "SwiGLUPacked", "RelPosBias",
+    "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple", "Attention2d",
+    "MultiQueryAttentionV2", "AttentionRope", "ClNormMlpClassifierHead", "PatchEmbedWithSize", "HybridEmbedWithSize",
+    "AttentionPoolPrr", "PatchEmbedInterpolator", "AttentionPool2d",
+]
 
 
 def _callable_params(obj):

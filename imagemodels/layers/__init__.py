@@ -166,3 +166,35 @@ __all__ += [
     "RmsNormAct2d", "RmsNormAct2dFp32", "RmsNormActFp32", "SyncBatchNormAct", "convert_sync_batchnorm",
     "freeze_batch_norm_2d", "unfreeze_batch_norm_2d",
 ]
+
+# drop-in: position embeddings and attention
+from .attention import AttentionRope
+from .attention2d import Attention2d, MultiQueryAttentionV2
+from .attention_pool import AttentionPoolPrr
+from .attention_pool2d import RotAttentionPool2d
+from .diff_attention import DiffAttention
+from .gather_excite import GatherExcite
+from .hybrid_embed import HybridEmbedWithSize
+from .non_local_attn import NonLocalAttn
+from .norm_mlp_head import ClNormMlpClassifierHead
+from .other_pool import LsePlus1d, LsePlus2d, SimPool1d, SimPool2d
+from .patch_embed import PatchEmbedInterpolator, PatchEmbedWithSize
+from .pos_embed_rel import RelPosBias, RelPosBiasTf, resize_rel_pos_bias_table_levit, resize_rel_pos_bias_table_simple
+from .squeeze_excite import EffectiveSqueezeExcite
+from .mlp import SwiGLUPacked
+from .pos_embed_sincos import (
+    FourierEmbed, RotaryEmbedding, apply_rot_embed, apply_rot_embed_list, build_fourier_pos_embed,
+    build_rotary_pos_embed, build_sincos2d_pos_embed, create_rope_embed, freq_bands, get_mixed_freqs,
+    pixel_freq_bands,
+)
+
+__all__ += [
+    "AttentionRope", "Attention2d", "MultiQueryAttentionV2", "ClNormMlpClassifierHead", "HybridEmbedWithSize",
+    "PatchEmbedWithSize", "PatchEmbedInterpolator", "AttentionPoolPrr",
+    "RotAttentionPool2d", "DiffAttention", "SwiGLUPacked", "GatherExcite", "NonLocalAttn",
+    "LsePlus1d", "LsePlus2d", "SimPool1d", "SimPool2d", "EffectiveSqueezeExcite",
+    "RelPosBias", "RelPosBiasTf", "resize_rel_pos_bias_table_levit", "resize_rel_pos_bias_table_simple",
+    "FourierEmbed", "RotaryEmbedding", "apply_rot_embed", "apply_rot_embed_list", "build_fourier_pos_embed",
+    "build_rotary_pos_embed", "build_sincos2d_pos_embed", "create_rope_embed", "freq_bands", "get_mixed_freqs",
+    "pixel_freq_bands",
+]

@@ -4,16 +4,17 @@ Zhai et al., "Scaling Vision Transformers", 2021 (arXiv:2106.04560), MAP head.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Optional, Type
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .attention import scaled_dot_product, use_fused_attn
 from .mlp import Mlp
 from .weight_init import trunc_normal_
 
-__all__ = ["AttentionPoolLatent"]
+__all__ = ["AttentionPoolLatent", "AttentionPoolPrr"]
 
 class AttentionPoolLatent(nn.Module):
     """``latent_len`` learned queries attend over the tokens, then a residual MLP; ``pool_type``
@@ -96,3 +97,43 @@ class AttentionPoolLatent(nn.Module):
             return x.mean(1)
         return x
 
+
+
+class AttentionPoolPrr(nn.Module):
+    """Patch Representation Refinement pool (Locality-Attending ViT): one parameter-free multi-head
+    self-attention over the ``(B, N, C)`` tokens (q = k = v = the tokens split into heads), then the
+    first token ('token') or the mean ('avg'). ``pre_norm`` / ``post_norm`` add a ``norm_layer``
+    (default LayerNorm) before / after the attention."""
+
+    def __init__(
+        self,
+        dim: int,
+        num_heads: int = 8,
+        pool_type: str = "token",
+        pre_norm: bool = False,
+        post_norm: bool = False,
+        norm_layer: Optional[Type[nn.Module]] = None,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__()
+        if pool_type not in ("token", "avg"):
+            raise ValueError(f"pool_type must be 'token' or 'avg', got {pool_type!r}")
+        if dim % num_heads:
+            raise ValueError(f"dim ({dim}) must be divisible by num_heads ({num_heads})")
+        norm_layer = norm_layer or nn.LayerNorm
+        dd = dict(device=device, dtype=dtype)
+        self.num_heads = num_heads
+        self.head_dim = dim // num_heads
+        self.scale = self.head_dim ** -0.5
+        self.pool_type = pool_type
+        self.pre_norm = norm_layer(dim, **dd) if pre_norm else nn.Identity()
+        self.post_norm = norm_layer(dim, **dd) if post_norm else nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, n, c = x.shape
+        x = self.pre_norm(x)
+        heads = x.reshape(b, n, self.num_heads, self.head_dim).transpose(1, 2)
+        x = F.scaled_dot_product_attention(heads, heads, heads, scale=self.scale)
+        x = self.post_norm(x.transpose(1, 2).reshape(b, n, c))
+        return x[:, 0] if self.pool_type == "token" else x.mean(dim=1)

@@ -16,7 +16,7 @@ from torch import nn
 from .format import Format, nchw_to
 from .helpers import to_2tuple
 
-__all__ = ["HybridEmbed"]
+__all__ = ["HybridEmbed", "HybridEmbedWithSize"]
 
 Size = Union[int, Tuple[int, int]]
 
@@ -122,6 +122,13 @@ class HybridEmbed(nn.Module):
             self.feature_size = tuple(s // r for s, r in zip(self.img_size, self.feature_ratio))
             self._update_grid()
 
+    def set_grad_checkpointing(self, enable: bool = True) -> None:
+        """Pass activation checkpointing on to the backbone, when it supports it."""
+        if hasattr(self.backbone, "set_grad_checkpointing"):
+            self.backbone.set_grad_checkpointing(enable=enable)
+        elif hasattr(self.backbone, "grad_checkpointing"):
+            self.backbone.grad_checkpointing = enable
+
     def feat_ratio(self, as_scalar: bool = True) -> Union[Tuple[int, int], int]:
         """The stride of the token grid in pixels (the larger side when ``as_scalar``)."""
         total = (self.feature_ratio[0] * self.patch_size[0], self.feature_ratio[1] * self.patch_size[1])
@@ -151,3 +158,30 @@ class HybridEmbed(nn.Module):
         if self.output_fmt != Format.NCHW:
             x = nchw_to(x, self.output_fmt)
         return x
+
+
+class HybridEmbedWithSize(HybridEmbed):
+    """:class:`HybridEmbed` (NLC tokens, any input size) that also returns the token grid ``(H', W')``."""
+
+    def __init__(
+        self,
+        backbone: nn.Module,
+        img_size: Optional[Size] = 224,
+        patch_size: Size = 1,
+        feature_size: Optional[Size] = None,
+        feature_ratio: Optional[Size] = None,
+        in_chans: int = 3,
+        embed_dim: int = 768,
+        bias: bool = True,
+        proj: bool = True,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__(
+            backbone, img_size=img_size, patch_size=patch_size, feature_size=feature_size,
+            feature_ratio=feature_ratio, in_chans=in_chans, embed_dim=embed_dim, bias=bias, proj=proj,
+            strict_img_size=False, device=device, dtype=dtype)
+
+    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Size]:
+        x = self.proj(self._backbone_map(x))
+        return x.flatten(2).transpose(1, 2), x.shape[-2:]

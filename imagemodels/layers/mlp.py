@@ -9,7 +9,7 @@ from torch import nn
 
 from .helpers import to_2tuple
 
-__all__ = ["Mlp", "GluMlp", "SwiGLU", "GatedMlp", "ConvMlp"]
+__all__ = ["Mlp", "GluMlp", "SwiGLU", "SwiGLUPacked", "GatedMlp", "ConvMlp"]
 
 Pair = Union[bool, Tuple[bool, bool]]
 
@@ -203,3 +203,7 @@ class ConvMlp(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.fc2(self.drop(self.act(self.norm(self.fc1(x)))))
+
+
+# SwiGLU with value and gate packed in one fc1 (gate first), as DINOv2's giant checkpoints store it
+SwiGLUPacked = functools.partial(GluMlp, act_layer=nn.SiLU, gate_last=False)

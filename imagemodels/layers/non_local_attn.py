@@ -7,7 +7,7 @@ matrices predicted from row / column max-pooled features, expanded to full size 
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Union
+from typing import Any, Callable, Optional, Union
 
 import torch
 import torch.nn.functional as F
@@ -16,7 +16,7 @@ from torch import nn
 from .conv_bn_act import ConvNormAct
 from .helpers import make_divisible
 
-__all__ = ["BilinearAttnTransform", "BatNonLocalAttn"]
+__all__ = ["BilinearAttnTransform", "BatNonLocalAttn", "NonLocalAttn"]
 
 
 def _expand_blocks(mat: torch.Tensor, repeat: int) -> torch.Tensor:
@@ -89,3 +89,46 @@ class BatNonLocalAttn(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.dropout(self.conv2(self.ba(self.conv1(x)))) + x
+
+
+class NonLocalAttn(nn.Module):
+    """Spatial non-local (self-attention) block with a residual: 1x1 convs ``t`` (query), ``p`` (key),
+    ``g`` (value) to ``rd_channels``, softmax over all positions (scaled by ``in_channels ** -0.5`` with
+    ``use_scale``), ``z`` back to ``in_channels``, BatchNorm (zero-initialised, so the block starts as
+    the identity), added to the input.
+
+    Wang et al., "Non-local Neural Networks", CVPR 2018 (arXiv:1711.07971).
+    """
+
+    def __init__(
+        self, in_channels: int, use_scale: bool = True, rd_ratio: float = 1 / 8, rd_channels: Optional[int] = None,
+        rd_divisor: int = 8, device: Any = None, dtype: Any = None, **_: Any,
+    ):
+        super().__init__()
+        dd = dict(device=device, dtype=dtype)
+        if rd_channels is None:
+            rd_channels = make_divisible(in_channels * rd_ratio, divisor=rd_divisor)
+        self.scale = in_channels ** -0.5 if use_scale else 1.0
+        self.t = nn.Conv2d(in_channels, rd_channels, kernel_size=1, stride=1, bias=True, **dd)
+        self.p = nn.Conv2d(in_channels, rd_channels, kernel_size=1, stride=1, bias=True, **dd)
+        self.g = nn.Conv2d(in_channels, rd_channels, kernel_size=1, stride=1, bias=True, **dd)
+        self.z = nn.Conv2d(rd_channels, in_channels, kernel_size=1, stride=1, bias=True, **dd)
+        self.norm = nn.BatchNorm2d(in_channels, **dd)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        for conv in (self.t, self.p, self.g, self.z):
+            nn.init.kaiming_normal_(conv.weight, mode="fan_out", nonlinearity="relu")
+            nn.init.zeros_(conv.bias)
+        nn.init.zeros_(self.norm.weight)
+        nn.init.zeros_(self.norm.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        shortcut = x
+        b, c, h, w = x.shape
+        t = self.t(x).flatten(2).transpose(1, 2)  # (B, N, rd)
+        p = self.p(x).flatten(2)                  # (B, rd, N)
+        g = self.g(x).flatten(2).transpose(1, 2)  # (B, N, rd)
+        attn = (torch.bmm(t, p) * self.scale).softmax(dim=-1)
+        x = torch.bmm(attn, g).transpose(1, 2).reshape(b, -1, h, w)
+        return self.norm(self.z(x)) + shortcut

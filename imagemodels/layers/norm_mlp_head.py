@@ -13,7 +13,7 @@ from .create_act import get_act_layer
 from .helpers import factory_kwargs
 from .norm import get_norm_layer
 
-__all__ = ["NormMlpClassifierHead"]
+__all__ = ["NormMlpClassifierHead", "ClNormMlpClassifierHead"]
 
 
 class NormMlpClassifierHead(nn.Module):
@@ -108,4 +108,82 @@ class NormMlpClassifierHead(nn.Module):
         x = self.global_pool(x)
         x = self.flatten(self._norm(x))
         x = self.drop(self.pre_logits(x))
+        return x if pre_logits else self.fc(x)
+
+
+def _pool_channels_last(x: torch.Tensor, pool_type: str, reduce_dims) -> torch.Tensor:
+    """Global pooling of a channels-last tensor over ``reduce_dims``: 'avg', 'max', 'avgmax' (their mean)."""
+    if pool_type == "avg":
+        return x.mean(reduce_dims)
+    if pool_type == "max":
+        return x.amax(reduce_dims)
+    if pool_type == "avgmax":
+        return 0.5 * (x.mean(reduce_dims) + x.amax(reduce_dims))
+    raise ValueError(f"pool_type must be 'avg', 'max', 'avgmax' or '' (no pooling), got {pool_type!r}")
+
+
+class ClNormMlpClassifierHead(nn.Module):
+    """:class:`NormMlpClassifierHead` for channels-last input (``NHWC`` maps or ``NLC`` tokens):
+    ``pool -> norm -> pre_logits (Linear + act, if hidden_size) -> drop -> fc``. ``pool_type=''`` keeps the
+    spatial / token axes and applies everything per position."""
+
+    def __init__(
+        self,
+        in_features: int,
+        num_classes: int,
+        hidden_size: Optional[int] = None,
+        pool_type: str = "avg",
+        drop_rate: float = 0.0,
+        norm_layer: Union[str, Callable[..., nn.Module]] = "layernorm",
+        act_layer: Union[str, Callable[..., nn.Module]] = "gelu",
+        input_fmt: str = "NHWC",
+        device: Any = None,
+        dtype: Any = None,
+    ):
+        super().__init__()
+        if input_fmt not in ("NHWC", "NLC"):
+            raise ValueError(f"input_fmt must be 'NHWC' or 'NLC', got {input_fmt!r}")
+        if pool_type not in ("", "avg", "max", "avgmax"):
+            raise ValueError(f"pool_type must be 'avg', 'max', 'avgmax' or '' (no pooling), got {pool_type!r}")
+        dd = factory_kwargs(device, dtype)
+        self.in_features = in_features
+        self.hidden_size = hidden_size
+        self.num_features = hidden_size or in_features
+        self.pool_type = pool_type
+        self.input_fmt = input_fmt
+        self.pool_dim = 1 if input_fmt == "NLC" else (1, 2)
+        self.norm = get_norm_layer(norm_layer)(in_features, **dd)
+        if hidden_size:
+            act = get_act_layer(act_layer)
+            self.pre_logits = nn.Sequential(OrderedDict([
+                ("fc", nn.Linear(in_features, hidden_size, **dd)), ("act", act())]))
+        else:
+            self.pre_logits = nn.Identity()
+        self.drop = nn.Dropout(drop_rate)
+        self.fc = nn.Linear(self.num_features, num_classes, **dd) if num_classes > 0 else nn.Identity()
+
+    def reset(
+        self, num_classes: int, pool_type: Optional[str] = None, reset_other: bool = False,
+        in_features: Optional[int] = None, device: Any = None, dtype: Any = None,
+    ) -> None:
+        """New classifier; ``pool_type`` swaps the pooling, ``reset_other`` drops the norm and hidden layer
+        (``in_features`` then gives the width the classifier sees, when it changed)."""
+        if pool_type is not None:
+            if pool_type not in ("", "avg", "max", "avgmax"):
+                raise ValueError(f"pool_type must be 'avg', 'max', 'avgmax' or '', got {pool_type!r}")
+            self.pool_type = pool_type
+        if reset_other:
+            self.in_features = in_features or self.in_features
+            self.pre_logits = nn.Identity()
+            self.norm = nn.Identity()
+            self.num_features = self.in_features
+        dd = factory_kwargs(device, dtype)
+        if not dd and isinstance(self.fc, nn.Linear):
+            dd = dict(device=self.fc.weight.device, dtype=self.fc.weight.dtype)
+        self.fc = nn.Linear(self.num_features, num_classes, **dd) if num_classes > 0 else nn.Identity()
+
+    def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
+        if self.pool_type:
+            x = _pool_channels_last(x, self.pool_type, self.pool_dim)
+        x = self.drop(self.pre_logits(self.norm(x)))
         return x if pre_logits else self.fc(x)

@@ -6,7 +6,7 @@ kernel's response to the original patch, found with a pseudo-inverse of the resi
 """
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Tuple, Union
+from typing import Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -15,7 +15,7 @@ from torch import nn
 from .format import Format, nchw_to
 from .helpers import to_2tuple
 
-__all__ = ["PatchEmbed", "resample_patch_embed"]
+__all__ = ["PatchEmbed", "PatchEmbedWithSize", "PatchEmbedInterpolator", "resample_patch_embed"]
 
 Size = Union[int, Tuple[int, int]]
 
@@ -115,6 +115,22 @@ class PatchEmbed(nn.Module):
         return self.norm(x)
 
 
+def _resample_pinv(
+    old_size: Tuple[int, int], new_size: Tuple[int, int], interpolation: str, antialias: bool, device=None,
+) -> torch.Tensor:
+    """``(new_h * new_w, old_h * old_w)`` matrix taking a flattened kernel to its resampled kernel."""
+
+    def resize(x: torch.Tensor) -> torch.Tensor:
+        return F.interpolate(x[None, None], size=new_size, mode=interpolation, antialias=antialias)[0, 0]
+
+    num_old = old_size[0] * old_size[1]
+    # column j = the resize of the j-th one-hot patch: resize(p).flatten() == resize_mat @ p.flatten()
+    basis = torch.eye(num_old, dtype=torch.float32, device=device).reshape(num_old, *old_size)
+    resize_mat = torch.stack([resize(b).reshape(-1) for b in basis], dim=1)
+    # new kernel w' with <w', resize(p)> = <w, p> for all p: w' = pinv(resize_mat^T) w
+    return torch.linalg.pinv(resize_mat.T).T
+
+
 def resample_patch_embed(
     patch_embed: torch.Tensor,
     new_size: List[int],
@@ -130,16 +146,138 @@ def resample_patch_embed(
     if verbose:
         print(f"resized patch embedding: {old_size} to {new_size}")
 
-    def resize(x: torch.Tensor) -> torch.Tensor:
-        return F.interpolate(x[None, None], size=new_size, mode=interpolation, antialias=antialias)[0, 0]
-
-    num_old = old_size[0] * old_size[1]
-    # column j = the resize of the j-th one-hot patch: resize(p).flatten() == resize_mat @ p.flatten()
-    basis = torch.eye(num_old, dtype=torch.float32, device=patch_embed.device).reshape(num_old, *old_size)
-    resize_mat = torch.stack([resize(b).reshape(-1) for b in basis], dim=1)
-    # new kernel w' with <w', resize(p)> = <w, p> for all p: w' = pinv(resize_mat^T) w
-    pinv = torch.linalg.pinv(resize_mat.T)
+    pinv = _resample_pinv(old_size, new_size, interpolation, antialias, patch_embed.device)
     dtype = patch_embed.dtype
     out_chs, in_chs = patch_embed.shape[:2]
-    flat = patch_embed.float().reshape(out_chs * in_chs, num_old)
-    return (flat @ pinv.T).reshape(out_chs, in_chs, *new_size).to(dtype)
+    flat = patch_embed.float().reshape(out_chs * in_chs, -1)
+    return (flat @ pinv).reshape(out_chs, in_chs, *new_size).to(dtype)
+
+
+class PatchEmbedWithSize(PatchEmbed):
+    """:class:`PatchEmbed` that also returns the token grid ``(H', W')`` of each input, for networks that
+    accept any image size divisible by the patch (no fixed-size check)."""
+
+    def __init__(
+        self,
+        img_size: Optional[Size] = 224,
+        patch_size: Size = 16,
+        in_chans: int = 3,
+        embed_dim: int = 768,
+        norm_layer: Optional[Callable[..., nn.Module]] = None,
+        flatten: bool = True,
+        output_fmt: Optional[str] = None,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__(
+            img_size=img_size, patch_size=patch_size, in_chans=in_chans, embed_dim=embed_dim, norm_layer=norm_layer,
+            flatten=flatten, output_fmt=output_fmt, bias=bias, strict_img_size=False, device=device, dtype=dtype)
+
+    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Size]:
+        height, width = x.shape[-2:]
+        if height % self.patch_size[0] or width % self.patch_size[1]:
+            raise ValueError(f"input size ({height}, {width}) must be divisible by the patch size {self.patch_size}")
+        x = self.proj(x)
+        feat_size = x.shape[-2:]
+        if self.flatten:
+            x = x.flatten(2).transpose(1, 2)
+        elif self.output_fmt != Format.NCHW:
+            x = nchw_to(x, self.output_fmt)
+        return self.norm(x), feat_size
+
+
+class PatchEmbedInterpolator(nn.Module):
+    """Applies a patch embedding trained at ``base_patch_size`` to patches of another size by resampling
+    its weight on the fly (FlexiViT's pseudo-inverse resize), for NaFlex-style variable patch sizes.
+
+    Linear mode takes pre-extracted patches ``(B, N, Ph, Pw, C)`` (``(B, N, C, Ph, Pw)`` when not
+    ``channels_last``), or ``(B, N, Ph * Pw * C)`` at the base size; the linear weight's per-patch layout
+    follows ``channels_last`` too. Conv mode takes an image ``(B, C, H, W)``. Resampling matrices are
+    cached per (size, device); :meth:`prewarm` builds them ahead of time.
+    """
+
+    def __init__(
+        self,
+        base_patch_size: Tuple[int, int],
+        in_chans: int = 3,
+        embed_dim: int = 768,
+        interpolation: str = "bicubic",
+        antialias: bool = True,
+        channels_last: bool = True,
+        device=None,
+    ) -> None:
+        super().__init__()
+        self.base_patch_size = to_2tuple(base_patch_size)
+        self.in_chans = in_chans
+        self.embed_dim = embed_dim
+        self.interpolation = interpolation
+        self.antialias = antialias
+        self.channels_last = channels_last
+        self.device = device
+        self._cache: Dict[Tuple, torch.Tensor] = {}
+
+    def _apply(self, fn, *args, **kwargs):
+        self._cache = {}  # moved / cast: cached matrices are stale
+        return super()._apply(fn, *args, **kwargs)
+
+    def _pinv(self, target: Tuple[int, int], device) -> torch.Tensor:
+        key = (target, str(device))
+        if key not in self._cache:
+            self._cache[key] = _resample_pinv(self.base_patch_size, target, self.interpolation, self.antialias, device)
+        return self._cache[key]
+
+    def prewarm(self, target_patch_sizes: Iterable[Union[int, Tuple[int, int]]], device=None) -> None:
+        """Build the resampling matrices of ``target_patch_sizes`` now (on ``device``, default the
+        constructor's device or CPU). Moving the module clears them."""
+        device = torch.device(device or self.device or "cpu")
+        for size in target_patch_sizes:
+            size = to_2tuple(size)
+            if size != self.base_patch_size:
+                self._pinv(size, device)
+
+    def resample_conv_weight(self, weight: torch.Tensor, target_patch_size: Tuple[int, int]) -> torch.Tensor:
+        """``(D, C, ph, pw)`` conv kernel resampled to ``target_patch_size``."""
+        target = to_2tuple(target_patch_size)
+        if target == tuple(weight.shape[-2:]):
+            return weight
+        if tuple(weight.shape[-2:]) != self.base_patch_size:  # not the base kernel: no cached matrix fits
+            return resample_patch_embed(weight, list(target), self.interpolation, self.antialias)
+        out_chs, in_chs = weight.shape[:2]
+        flat = weight.float().reshape(out_chs * in_chs, -1)
+        return (flat @ self._pinv(target, weight.device)).reshape(out_chs, in_chs, *target).to(weight.dtype)
+
+    def resample_linear_weight(self, weight: torch.Tensor, target_patch_size: Tuple[int, int]) -> torch.Tensor:
+        """``(D, ph * pw * C)`` linear weight (per-patch layout per ``channels_last``) resampled."""
+        target = to_2tuple(target_patch_size)
+        if target == self.base_patch_size:
+            return weight
+        ph, pw = self.base_patch_size
+        dim = weight.shape[0]
+        if self.channels_last:
+            conv = weight.reshape(dim, ph, pw, self.in_chans).permute(0, 3, 1, 2)
+            return self.resample_conv_weight(conv, target).permute(0, 2, 3, 1).reshape(dim, -1)
+        conv = weight.reshape(dim, self.in_chans, ph, pw)
+        return self.resample_conv_weight(conv, target).reshape(dim, -1)
+
+    def forward(
+        self,
+        patches: torch.Tensor,
+        proj_weight: torch.Tensor,
+        proj_bias: Optional[torch.Tensor] = None,
+        patch_size: Optional[Tuple[int, int]] = None,
+        is_linear: bool = True,
+    ) -> torch.Tensor:
+        target = to_2tuple(patch_size) if patch_size is not None else self.base_patch_size
+        if not is_linear:
+            weight = self.resample_conv_weight(proj_weight, target)
+            return F.conv2d(patches, weight, proj_bias, stride=target)
+        if target == self.base_patch_size:
+            if patches.ndim == 5:
+                patches = patches.flatten(2)
+            return F.linear(patches, proj_weight, proj_bias)
+        if patches.ndim != 5:
+            raise ValueError("resampling needs 5-D patches: (B, N, Ph, Pw, C), or (B, N, C, Ph, Pw) when not "
+                             f"channels_last; got shape {tuple(patches.shape)}")
+        weight = self.resample_linear_weight(proj_weight, target)
+        return F.linear(patches.flatten(2), weight, proj_bias)

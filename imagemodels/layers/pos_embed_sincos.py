@@ -19,7 +19,7 @@ Every ``get_embed`` returns ``cat([sin, cos], -1)`` laid out for :func:`apply_ro
 from __future__ import annotations
 
 import math
-from typing import Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -27,6 +27,9 @@ from torch import nn
 __all__ = [
     "RotaryEmbeddingCat", "RotaryEmbeddingDinoV3", "RotaryEmbeddingMixed", "apply_rot_embed_cat",
     "rot_interleaved", "rot_half", "rope_bands", "gather_rope",
+    "freq_bands", "pixel_freq_bands", "build_sincos2d_pos_embed", "build_fourier_pos_embed",
+    "build_rotary_pos_embed", "apply_rot_embed", "apply_rot_embed_list", "RotaryEmbedding", "FourierEmbed",
+    "get_mixed_freqs", "create_rope_embed",
 ]
 
 
@@ -89,17 +92,13 @@ class RotaryEmbeddingCat(nn.Module):
                              persistent=False)
 
     def _compute(self, shape: Tuple[int, int], device=None) -> torch.Tensor:
-        # device None: the default device (meta under ``with torch.device('meta')``)
-        rows, cols = _grid(shape, device)
-        rows, cols = rows + self.grid_offset, cols + self.grid_offset
-        if self.ref_feat_shape is not None:
-            rows = rows / shape[0] * self.ref_feat_shape[0]
-            cols = cols / shape[1] * self.ref_feat_shape[1]
-        bands = rope_bands(self.dim, self.temperature).to(rows.device)
-        first, second = (rows, cols) if self.grid_indexing == "ij" else (cols, rows)
-        angles = torch.cat([first[:, None] * bands, second[:, None] * bands], dim=-1)
-        angles = angles.repeat_interleave(2, dim=-1)  # each angle turns one (even, odd) channel pair
-        return torch.cat([angles.sin(), angles.cos()], dim=-1)
+        # device None: the default device (meta under ``with torch.device('meta')``); the table is the
+        # reference's index-grid rotary embedding with this module's bands, sin and cos concatenated
+        bands = rope_bands(self.dim, self.temperature).to(device)
+        sin, cos = build_rotary_pos_embed(
+            list(shape), bands=bands, dim=self.dim, in_pixels=False, ref_feat_shape=self.ref_feat_shape,
+            grid_offset=self.grid_offset, grid_indexing=self.grid_indexing, device=device)
+        return torch.cat([sin, cos], dim=-1)
 
     def get_embed(self, shape: Optional[Tuple[int, int]] = None) -> torch.Tensor:
         """``(H * W, 2 * dim)``: the cached grid's embedding, or the one for ``shape``."""
@@ -200,10 +199,7 @@ class RotaryEmbeddingMixed(nn.Module):
             t_x, t_y = self.t_x, self.t_y
         else:
             t_x, t_y = self._coords(tuple(shape), self.freqs.device)
-        freqs = self.freqs.float()
-        angles = t_x[:, None] * freqs[0, :, :, None, :] + t_y[:, None] * freqs[1, :, :, None, :]
-        angles = angles.repeat_interleave(2, dim=-1)
-        return torch.cat([angles.sin(), angles.cos()], dim=-1)
+        return get_mixed_freqs(self.freqs, t_x, t_y, dtype=torch.float32)
 
 
 def gather_rope(rope: torch.Tensor, keep: torch.Tensor, per_block: bool) -> torch.Tensor:
@@ -213,3 +209,399 @@ def gather_rope(rope: torch.Tensor, keep: torch.Tensor, per_block: bool) -> torc
         return rope[:, :, keep].permute(0, 2, 1, 3, 4)
     return rope[keep].unsqueeze(1)
 
+
+
+# --- the reference's functional API: frequency bands, grids, sin / cos tables ------------------------------
+
+
+def freq_bands(
+    num_bands: int, temperature: float = 10000.0, step: int = 2, device: Optional[torch.device] = None,
+) -> torch.Tensor:
+    """Language-model style inverse frequencies ``temperature ** -(i / num_bands)`` for i = 0, step, ..."""
+    exponent = torch.arange(0, num_bands, step, dtype=torch.int64, device=device).to(torch.float32) / num_bands
+    return 1.0 / temperature ** exponent
+
+
+def pixel_freq_bands(
+    num_bands: int, max_freq: float = 224.0, linear_bands: bool = True, device: Optional[torch.device] = None,
+) -> torch.Tensor:
+    """Perceiver style frequencies ``pi * f`` for f from 1 to ``max_freq / 2`` (the Nyquist frequency of a
+    ``max_freq`` pixel signal on [-1, 1]), spaced linearly or log2-evenly."""
+    if linear_bands:
+        bands = torch.linspace(1.0, max_freq / 2, num_bands, dtype=torch.float32, device=device)
+    else:
+        bands = 2 ** torch.linspace(0, math.log(max_freq, 2) - 1, num_bands, dtype=torch.float32, device=device)
+    return bands * torch.pi
+
+
+def build_sincos2d_pos_embed(
+    feat_shape: List[int],
+    dim: int = 64,
+    temperature: float = 10000.0,
+    reverse_coord: bool = False,
+    interleave_sin_cos: bool = False,
+    device: Optional[torch.device] = None,
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
+    """Fixed 2-D sin-cos absolute position table ``(H * W, dim)`` (MAE / ViT-22B style): ``dim / 4``
+    frequencies per axis; layout ``[sin(y), sin(x), cos(y), cos(x)]`` or, interleaved, ``[sin(y), cos(y),
+    sin(x), cos(x)]``. ``reverse_coord`` walks the grid as (W, H) instead of (H, W)."""
+    if dim % 4:
+        raise ValueError(f"build_sincos2d_pos_embed needs dim divisible by 4 (sin and cos per axis), got {dim}")
+    bands = freq_bands(dim // 4, temperature=temperature, step=1, device=device)
+    shape = list(feat_shape)[::-1] if reverse_coord else list(feat_shape)
+    axes = [torch.arange(s, device=device, dtype=torch.int64).to(torch.float32) for s in shape]
+    grid = torch.stack(torch.meshgrid(*axes, indexing="ij")).flatten(1).transpose(0, 1)  # (N, 2)
+    angles = grid[:, :, None] * bands  # (N, 2, dim / 4)
+    stack_dim = 2 if interleave_sin_cos else 1
+    emb = torch.stack([angles.sin(), angles.cos()], dim=stack_dim).flatten(1)
+    return emb.to(dtype)
+
+
+def _log_uniform(scale: float, size: int, device) -> torch.Tensor:
+    log_s = math.log(scale)
+    return torch.empty(size, device=device).uniform_(-log_s, log_s).exp()
+
+
+def _augment_coords(
+    coords: List[torch.Tensor], shift: Optional[float], jitter: Optional[float], rescale: Optional[float],
+) -> List[torch.Tensor]:
+    """Training-time coordinate augmentation, one draw shared by every position of a call: a uniform
+    per-axis shift in [-shift, shift], a per-axis log-uniform scale in [1/jitter, jitter], a shared
+    log-uniform scale in [1/rescale, rescale]."""
+    device = coords[0].device
+    if shift:
+        offsets = torch.empty(len(coords), device=device).uniform_(-shift, shift)
+        coords = [c + offsets[i] for i, c in enumerate(coords)]
+    if jitter:
+        scales = _log_uniform(jitter, len(coords), device)
+        coords = [c * scales[i] for i, c in enumerate(coords)]
+    if rescale:
+        scale = _log_uniform(rescale, 1, device)
+        coords = [c * scale for c in coords]
+    return coords
+
+
+def _axis_coords(
+    feat_shape: Sequence[int],
+    grid_type: str,
+    ref_feat_shape: Optional[Sequence[int]],
+    grid_offset: float,
+    normalize_coords: str,
+    device,
+) -> List[torch.Tensor]:
+    """Per-axis coordinates. 'index': 0..n-1 (+ offset); 'pixel': n points on [-1, 1]; 'centered': cell
+    centres (i + 0.5 + offset) mapped to [-1, 1] by the axis length ('separate'), or by the shorter /
+    longer side ('min' / 'max'). With ``ref_feat_shape`` the coordinates are rescaled by ref / n (before
+    the centred normalisation), so a fine-tuned grid keeps the pre-training coordinate range."""
+    if grid_type not in ("index", "pixel", "centered"):
+        raise ValueError(f"grid_type must be 'index', 'pixel' or 'centered', got {grid_type!r}")
+    if normalize_coords not in ("separate", "min", "max"):
+        raise ValueError(f"normalize_coords must be 'separate', 'min' or 'max', got {normalize_coords!r}")
+    coords = []
+    for i, size in enumerate(feat_shape):
+        if grid_type == "pixel":
+            c = torch.linspace(-1.0, 1.0, steps=size, device=device, dtype=torch.float32)
+        else:
+            c = torch.arange(size, device=device, dtype=torch.int64).to(torch.float32) + grid_offset
+            if grid_type == "centered":
+                c = c + 0.5
+        if ref_feat_shape is not None:
+            c = c * ref_feat_shape[i] / size
+        if grid_type == "centered":
+            denom = {"separate": size, "min": min(feat_shape), "max": max(feat_shape)}[normalize_coords]
+            c = c / denom * 2.0 - 1.0
+        coords.append(c)
+    return coords
+
+
+def build_fourier_pos_embed(
+    feat_shape: List[int],
+    bands: Optional[torch.Tensor] = None,
+    num_bands: int = 64,
+    max_res: int = 224,
+    temperature: float = 10000.0,
+    linear_bands: bool = False,
+    include_grid: bool = False,
+    in_pixels: bool = True,
+    ref_feat_shape: Optional[List[int]] = None,
+    grid_offset: float = 0.0,
+    grid_indexing: str = "ij",
+    device: Optional[torch.device] = None,
+    dtype: torch.dtype = torch.float32,
+    grid_type: Optional[str] = None,
+    normalize_coords: str = "separate",
+    shift_coords: Optional[float] = None,
+    jitter_coords: Optional[float] = None,
+    rescale_coords: Optional[float] = None,
+) -> List[torch.Tensor]:
+    """``[sin, cos]`` (or ``[grid, sin, cos]`` with ``include_grid``), each ``(*feat_shape, ndim, bands)``:
+    every grid coordinate times every frequency. ``in_pixels`` picks pixel bands on a [-1, 1] grid, else
+    inverse-frequency bands on an index grid; ``grid_type`` overrides the grid only. With 'xy' indexing
+    the first two coordinates are (column, row)."""
+    if grid_indexing not in ("ij", "xy"):
+        raise ValueError(f"grid_indexing must be 'ij' or 'xy', got {grid_indexing!r}")
+    if bands is None:
+        if in_pixels:
+            bands = pixel_freq_bands(num_bands, float(max_res), linear_bands=linear_bands, device=device)
+        else:
+            bands = freq_bands(num_bands, temperature=temperature, step=1, device=device)
+    elif device is None:
+        device = bands.device
+    grid_type = grid_type or ("pixel" if in_pixels else "index")
+    coords = _axis_coords(feat_shape, grid_type, ref_feat_shape, grid_offset, normalize_coords, device)
+    coords = _augment_coords(coords, shift_coords, jitter_coords, rescale_coords)
+    grids = list(torch.meshgrid(*coords, indexing="ij"))
+    if grid_indexing == "xy" and len(grids) >= 2:
+        grids[0], grids[1] = grids[1], grids[0]
+    grid = torch.stack(grids, dim=-1).unsqueeze(-1)  # (*feat_shape, ndim, 1)
+    pos = grid * bands.to(grid.device, torch.float32)
+    out = [pos.sin().to(dtype), pos.cos().to(dtype)]
+    return [grid.to(dtype)] + out if include_grid else out
+
+
+def build_rotary_pos_embed(
+    feat_shape: List[int],
+    bands: Optional[torch.Tensor] = None,
+    dim: int = 64,
+    max_res: int = 224,
+    temperature: float = 10000.0,
+    linear_bands: bool = False,
+    in_pixels: bool = True,
+    ref_feat_shape: Optional[List[int]] = None,
+    grid_offset: float = 0.0,
+    grid_indexing: str = "ij",
+    rotate_half: bool = False,
+    device: Optional[torch.device] = None,
+    dtype: torch.dtype = torch.float32,
+    grid_type: Optional[str] = None,
+    normalize_coords: str = "separate",
+    shift_coords: Optional[float] = None,
+    jitter_coords: Optional[float] = None,
+    rescale_coords: Optional[float] = None,
+) -> Tuple[torch.Tensor, torch.Tensor]:
+    """``(sin, cos)``, each ``(prod(feat_shape), 2 * ndim * bands)``: the Fourier table laid out for
+    :func:`apply_rot_embed`, every angle repeated for its channel pair (interleaved) or the whole angle
+    row repeated twice (``rotate_half``)."""
+    sin_emb, cos_emb = build_fourier_pos_embed(
+        feat_shape, bands=bands, num_bands=dim // 4, max_res=max_res, temperature=temperature,
+        linear_bands=linear_bands, in_pixels=in_pixels, ref_feat_shape=ref_feat_shape, grid_offset=grid_offset,
+        grid_indexing=grid_indexing, device=device, dtype=dtype, grid_type=grid_type,
+        normalize_coords=normalize_coords, shift_coords=shift_coords, jitter_coords=jitter_coords,
+        rescale_coords=rescale_coords,
+    )
+    num_pos = math.prod(feat_shape)
+    sin_emb, cos_emb = sin_emb.reshape(num_pos, -1), cos_emb.reshape(num_pos, -1)
+    if rotate_half:
+        return sin_emb.repeat(1, 2), cos_emb.repeat(1, 2)
+    return sin_emb.repeat_interleave(2, -1), cos_emb.repeat_interleave(2, -1)
+
+
+def apply_rot_embed(x: torch.Tensor, sin_emb: torch.Tensor, cos_emb: torch.Tensor, half: bool = False) -> torch.Tensor:
+    """Rotate ``x`` (..., N, dim) by separate sin / cos tables; the result keeps x's dtype (the products
+    use ordinary promotion, so a float32 table rotates a half-precision x at float32)."""
+    rotated = rot_half(x) if half else rot_interleaved(x)
+    return (x * cos_emb + rotated * sin_emb).to(x.dtype)
+
+
+def apply_rot_embed_list(
+    x: List[torch.Tensor], sin_emb: torch.Tensor, cos_emb: torch.Tensor, half: bool = False,
+) -> List[torch.Tensor]:
+    """:func:`apply_rot_embed` on each tensor of a list (q and k, say)."""
+    return [apply_rot_embed(t, sin_emb, cos_emb, half=half) for t in x]
+
+
+class RotaryEmbedding(nn.Module):
+    """Axial RoPE with separate sin / cos tables (``get_embed`` returns a pair, for :func:`apply_rot_embed`).
+
+    Bands are pixel frequencies up to ``max_res`` (``in_pixels``) or inverse frequencies of
+    ``temperature``; ``dim / 4`` bands per axis. With ``feat_shape`` the tables are cached
+    (non-persistent buffers). ``shift_coords`` / ``jitter_coords`` / ``rescale_coords`` augment
+    coordinates in training only, and never the cached tables.
+    """
+
+    def __init__(
+        self,
+        dim: int,
+        max_res: int = 224,
+        temperature: float = 10000,
+        in_pixels: bool = True,
+        linear_bands: bool = False,
+        feat_shape: Optional[List[int]] = None,
+        ref_feat_shape: Optional[List[int]] = None,
+        grid_offset: float = 0.0,
+        grid_indexing: str = "ij",
+        grid_type: Optional[str] = None,
+        normalize_coords: str = "separate",
+        device=None,
+        dtype=None,
+        shift_coords: Optional[float] = None,
+        jitter_coords: Optional[float] = None,
+        rescale_coords: Optional[float] = None,
+        rotate_half: bool = False,
+    ) -> None:
+        super().__init__()
+        self.dim = dim
+        self.max_res = max_res
+        self.temperature = temperature
+        self.in_pixels = in_pixels
+        self.linear_bands = linear_bands
+        self.feat_shape = feat_shape
+        self.ref_feat_shape = ref_feat_shape
+        self.grid_offset = grid_offset
+        self.grid_indexing = grid_indexing
+        self.rotate_half = rotate_half
+        self.grid_type = grid_type or ("pixel" if in_pixels else "index")
+        self.normalize_coords = normalize_coords
+        self.shift_coords = shift_coords
+        self.jitter_coords = jitter_coords
+        self.rescale_coords = rescale_coords
+        self.register_buffer("bands", self._bands(device), persistent=False)
+        self.register_buffer("pos_embed_sin", None, persistent=False)
+        self.register_buffer("pos_embed_cos", None, persistent=False)
+        if feat_shape is not None:
+            self.pos_embed_sin, self.pos_embed_cos = self._tables(feat_shape, augment=False)
+
+    @property
+    def aug_active(self) -> bool:
+        """Whether ``get_embed`` would augment coordinates now (training, and some augmentation set)."""
+        return self.training and bool(self.shift_coords or self.jitter_coords or self.rescale_coords)
+
+    def _bands(self, device=None) -> torch.Tensor:
+        if self.in_pixels:
+            return pixel_freq_bands(self.dim // 4, float(self.max_res), linear_bands=self.linear_bands, device=device)
+        return freq_bands(self.dim // 4, temperature=self.temperature, step=1, device=device)
+
+    def _tables(self, shape: List[int], augment: bool) -> Tuple[torch.Tensor, torch.Tensor]:
+        aug = dict(shift_coords=self.shift_coords, jitter_coords=self.jitter_coords,
+                   rescale_coords=self.rescale_coords) if augment else {}
+        return build_rotary_pos_embed(
+            shape, self.bands, dim=self.dim, ref_feat_shape=self.ref_feat_shape, grid_offset=self.grid_offset,
+            grid_indexing=self.grid_indexing, rotate_half=self.rotate_half, grid_type=self.grid_type,
+            normalize_coords=self.normalize_coords, device=self.bands.device, **aug,
+        )
+
+    def reset_parameters(self) -> None:
+        """Recompute the (non-persistent) buffers, e.g. after building on the meta device."""
+        self.init_non_persistent_buffers()
+
+    def init_non_persistent_buffers(self) -> None:
+        self.bands = self._bands(self.bands.device)
+        if self.feat_shape is not None:
+            self.pos_embed_sin, self.pos_embed_cos = self._tables(self.feat_shape, augment=False)
+
+    def update_feat_shape(self, feat_shape: List[int]) -> None:
+        """Cache the tables of a new grid (after a resolution change)."""
+        self.feat_shape = feat_shape
+        self.pos_embed_sin, self.pos_embed_cos = self._tables(feat_shape, augment=False)
+
+    def get_embed(
+        self, shape: Optional[List[int]] = None, dtype: Optional[torch.dtype] = None,
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``(sin, cos)`` for ``shape`` (default: the cached grid), float32 unless ``dtype`` is given."""
+        if shape is None or (not self.aug_active and self.pos_embed_sin is not None
+                             and list(shape) == list(self.feat_shape)):
+            if self.pos_embed_sin is None:
+                raise ValueError("this rotary embedding was built without feat_shape; pass the grid shape")
+            if not self.aug_active:
+                sin, cos = self.pos_embed_sin, self.pos_embed_cos
+                return (sin, cos) if dtype is None else (sin.to(dtype), cos.to(dtype))
+            shape = self.feat_shape
+        sin, cos = self._tables(list(shape), augment=self.aug_active)
+        return (sin, cos) if dtype is None else (sin.to(dtype), cos.to(dtype))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Rotate a channels-first ``(B, dim, *spatial)`` map by its grid's embedding."""
+        sin_emb, cos_emb = self.get_embed(list(x.shape[2:]))
+        flat = x.flatten(2).transpose(1, 2)
+        flat = apply_rot_embed(flat, sin_emb, cos_emb, half=self.rotate_half)
+        return flat.transpose(1, 2).reshape(x.shape)
+
+
+class FourierEmbed(nn.Module):
+    """Perceiver-style input encoding: appends to every position of a ``(B, C, *spatial)`` map its [-1, 1]
+    grid coordinates (``concat_grid``) and their pixel-frequency sin / cos features. Output is
+    ``(B, N, C')`` tokens, or ``(B, C', *spatial)`` with ``keep_spatial``."""
+
+    def __init__(
+        self, max_res: int = 224, num_bands: int = 64, concat_grid=True, keep_spatial=False, device=None, dtype=None,
+    ) -> None:
+        super().__init__()
+        self.max_res = max_res
+        self.num_bands = num_bands
+        self.concat_grid = concat_grid
+        self.keep_spatial = keep_spatial
+        self.register_buffer("bands", pixel_freq_bands(num_bands, float(max_res), device=device), persistent=False)
+
+    def reset_parameters(self) -> None:
+        self.init_non_persistent_buffers()
+
+    def init_non_persistent_buffers(self) -> None:
+        self.bands = pixel_freq_bands(self.num_bands, float(self.max_res), device=self.bands.device)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        batch, channels = x.shape[:2]
+        feat_shape = list(x.shape[2:])
+        embeds = build_fourier_pos_embed(feat_shape, self.bands, include_grid=self.concat_grid, dtype=x.dtype,
+                                         device=x.device)
+        grid = embeds.pop(0) if self.concat_grid else None
+        # per position: (axis, band) pairs ordered band-major, sin block then cos block
+        emb = torch.cat([e.transpose(-1, -2).flatten(len(feat_shape)) for e in embeds], dim=-1)
+        if grid is not None:
+            emb = torch.cat([grid.flatten(len(feat_shape)), emb], dim=-1)
+        emb = emb.unsqueeze(0).expand(batch, *emb.shape)
+        if self.keep_spatial:
+            return torch.cat([x, emb.movedim(-1, 1)], dim=1)
+        return torch.cat([x.flatten(2).transpose(1, 2), emb.flatten(1, len(feat_shape))], dim=-1)
+
+
+def get_mixed_freqs(
+    freqs: torch.Tensor, t_x: torch.Tensor, t_y: torch.Tensor, dtype: Optional[torch.dtype] = None,
+) -> torch.Tensor:
+    """RoPE-Mixed table ``(..., N, 2 * head_dim)`` = cat([sin, cos]) of the angles ``x fx + y fy``, from
+    learned ``freqs`` (2, ..., head_dim / 2) and positions ``t_x`` / ``t_y`` (N,); computed in float32
+    (also under autocast), returned in ``dtype`` (default: the freqs' dtype)."""
+    out_dtype = dtype or freqs.dtype
+    with torch.autocast(device_type=freqs.device.type, enabled=False):
+        f = freqs.float()
+        angles = t_x.float()[:, None] * f[0][..., None, :] + t_y.float()[:, None] * f[1][..., None, :]
+        angles = angles.repeat_interleave(2, dim=-1)
+        out = torch.cat([angles.sin(), angles.cos()], dim=-1)
+    return out.to(out_dtype)
+
+
+class _RotaryEmbeddingCatAny(RotaryEmbedding):
+    """:class:`RotaryEmbedding` returning ``cat([sin, cos])``: the 'cat' kind for options (pixel bands,
+    centred grids, half rotation, ...) that :class:`RotaryEmbeddingCat` does not model."""
+
+    def get_embed(self, shape: Optional[List[int]] = None) -> torch.Tensor:
+        return torch.cat(super().get_embed(shape), dim=-1)
+
+
+_CAT_KEYS = {"temperature", "feat_shape", "ref_feat_shape", "grid_offset", "grid_indexing"}
+
+
+def _cat_rope(head_dim: int, kwargs: dict) -> nn.Module:
+    """EVA's :class:`RotaryEmbeddingCat` for an index grid (``in_pixels=False``) with the options it knows,
+    else the general cat embedding; both give ``cat([sin, cos])`` from ``get_embed``."""
+    options = dict(kwargs)
+    in_pixels = options.pop("in_pixels", True)
+    options = {k: v for k, v in options.items() if v is not None or k not in ("device", "dtype")}
+    if not in_pixels and set(options) <= _CAT_KEYS:
+        return RotaryEmbeddingCat(dim=head_dim, **options)
+    return _RotaryEmbeddingCatAny(dim=head_dim, in_pixels=in_pixels, **options)
+
+
+def create_rope_embed(rope_type: str = "cat", dim: int = 768, num_heads: int = 12, **kwargs) -> nn.Module:
+    """A rotary embedding module by name: 'base' (:class:`RotaryEmbedding`), 'cat'
+    (:class:`RotaryEmbeddingCat`), 'mixed' (:class:`RotaryEmbeddingMixed`), 'dinov3'
+    (:class:`RotaryEmbeddingDinoV3`). ``dim`` is the model width; the axial kinds get the head width."""
+    if rope_type == "base":
+        return RotaryEmbedding(dim=dim // num_heads, **kwargs)
+    if rope_type == "cat":
+        return _cat_rope(dim // num_heads, kwargs)
+    if rope_type == "mixed":
+        return RotaryEmbeddingMixed(dim=dim, num_heads=num_heads, **kwargs)
+    if rope_type == "dinov3":
+        return RotaryEmbeddingDinoV3(dim=dim // num_heads, **kwargs)
+    raise ValueError(f"unknown rope_type {rope_type!r}; use 'base', 'cat', 'mixed' or 'dinov3'")

@@ -12,7 +12,7 @@ from torch import nn
 from .create_act import create_act_layer
 from .helpers import factory_kwargs, make_divisible
 
-__all__ = ["SEModule", "SqueezeExcite", "EffectiveSEModule"]
+__all__ = ["SEModule", "SqueezeExcite", "EffectiveSEModule", "EffectiveSqueezeExcite"]
 
 
 class SEModule(nn.Module):
@@ -83,3 +83,6 @@ class EffectiveSEModule(nn.Module):
         if self.add_maxpool:
             x_se = 0.5 * x_se + 0.5 * x.amax((2, 3), keepdim=True)
         return x * self.gate(self.fc(x_se))
+
+
+EffectiveSqueezeExcite = EffectiveSEModule

@@ -1282,7 +1282,6 @@ CLASSES = {
     'DenseLayer': 'densenet',
     'DenseNet': 'densenet',
     'DenseTransition': 'densenet',
-    'DiffAttention': 'vision_transformer',
     'DiffParallelScalingBlock': 'vision_transformer',
     'DlaBasic': 'dla',
     'DlaBottle2neck': 'dla',

@@ -824,7 +824,8 @@ class ByobNet(nn.Module):
         if cfg.head_type == "attn_abs":
             feat = to_2tuple(img_size or 224)
             feat = tuple(s // net_stride for s in feat)
-            self.head: nn.Module = AttentionPool2d(self.num_features, feat_size=feat, out_features=num_classes, **dd)
+            self.head: nn.Module = AttentionPool2d(self.num_features, feat_size=feat, out_features=num_classes,
+                                                   qkv_separate=True, **dd)
             self.head_hidden_size = self.num_features
             self.global_pool = "token"
         elif cfg.head_type == "mlp":

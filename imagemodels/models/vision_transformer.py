@@ -30,12 +30,14 @@ import torch
 from torch import nn
 
 from imagemodels.layers import (
-    Attention, AttentionPoolLatent, DropPath, GluMlp, LayerNorm, LayerScale, Mlp, PatchDropout, PatchEmbed,
+    Attention, AttentionPoolLatent, DropPath, LayerNorm, LayerScale, Mlp, PatchDropout, PatchEmbed,
     RmsNorm, SwiGLU, add_abs_pos_embed, check_token_pool, get_act_layer, get_norm_layer, resample_abs_pos_embed,
     resample_patch_embed, to_2tuple, token_pool_width, trunc_normal_, use_fused_attn,
 )
 from imagemodels.layers.activations import QuickGELU
 from imagemodels.layers.attention import scaled_dot_product
+from imagemodels.layers.diff_attention import DiffAttention, DiffLambda, differential_attention
+from imagemodels.layers.mlp import SwiGLUPacked
 
 from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
@@ -52,10 +54,6 @@ __all__ = [
 ]
 
 LayerFn = Callable[..., nn.Module]
-
-
-# SwiGLU with value and gate packed in one fc1 (gate first), as DINOv2's giant checkpoints store it
-SwiGLUPacked = partial(GluMlp, act_layer=nn.SiLU, gate_last=False)
 
 
 def _ls(dim: int, init_values: Optional[float], **dd: Any) -> nn.Module:
@@ -288,94 +286,7 @@ class ParallelThingsBlock(nn.Module):
         return x + torch.stack([branch(x) for branch in self.ffns]).sum(dim=0)
 
 
-def _lambda_init(depth: int) -> float:
-    # Differential Transformer's depth schedule for the initial lambda
-    return 0.8 - 0.6 * math.exp(-0.3 * depth)
-
-
-def _differential(
-    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, lam: torch.Tensor, *, fused: bool, scale: float,
-    dropout_p: float, attn_mask: Optional[torch.Tensor], attn_drop: Optional[nn.Module],
-) -> torch.Tensor:
-    """softmax(q1 k1^T) v - lambda softmax(q2 k2^T) v, with q / k as ``(B, 2H, N, D)`` where heads 2h and
-    2h+1 form pair h, and v as ``(B, H, N, 2D)``."""
-    batch, two_heads, tokens, head_dim = q.shape
-    q = q.view(batch, two_heads // 2, 2, tokens, head_dim)
-    k = k.view(batch, two_heads // 2, 2, -1, head_dim)
-    kw = dict(fused=fused, scale=scale, dropout_p=dropout_p, attn_mask=attn_mask, attn_drop=attn_drop)
-    out1 = scaled_dot_product(q[:, :, 0], k[:, :, 0], v, **kw)
-    out2 = scaled_dot_product(q[:, :, 1], k[:, :, 1], v, **kw)
-    return out1 - lam * out2
-
-
-class _DiffLambda(nn.Module):
-    """The learned lambda of differential attention: exp(q1.k1) - exp(q2.k2) + lambda_init."""
-
-    def _init_lambda(self, head_dim: int, depth: int, dd: Dict[str, Any]) -> None:
-        self.lambda_init = _lambda_init(depth)
-        self.lambda_q1 = nn.Parameter(torch.zeros(head_dim, **dd))
-        self.lambda_k1 = nn.Parameter(torch.zeros(head_dim, **dd))
-        self.lambda_q2 = nn.Parameter(torch.zeros(head_dim, **dd))
-        self.lambda_k2 = nn.Parameter(torch.zeros(head_dim, **dd))
-        for p in (self.lambda_q1, self.lambda_k1, self.lambda_q2, self.lambda_k2):
-            nn.init.normal_(p, std=0.1)
-
-    def _lambda(self) -> torch.Tensor:
-        lam1 = torch.exp(torch.sum(self.lambda_q1 * self.lambda_k1).float())
-        lam2 = torch.exp(torch.sum(self.lambda_q2 * self.lambda_k2).float())
-        return (lam1 - lam2 + self.lambda_init).to(self.lambda_q1.dtype)
-
-
-class DiffAttention(_DiffLambda):
-    """Differential attention (Ye et al. 2024): each head is the difference of two softmax maps, which
-    cancels attention noise; outputs pass a per-head RMS norm scaled by (1 - lambda_init)."""
-
-    def __init__(
-        self,
-        dim: int,
-        num_heads: int = 8,
-        qkv_bias: bool = False,
-        qk_norm: bool = False,
-        scale_norm: bool = False,
-        proj_bias: bool = True,
-        attn_drop: float = 0.0,
-        proj_drop: float = 0.0,
-        norm_layer: Optional[LayerFn] = None,
-        depth: int = 0,
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__()
-        dd = dict(device=device, dtype=dtype)
-        self.num_heads = num_heads
-        self.head_dim = dim // num_heads // 2
-        self.scale = self.head_dim ** -0.5
-        self.fused_attn = use_fused_attn()
-        self.qkv = nn.Linear(dim, dim * 3, bias=qkv_bias, **dd)
-        self.q_norm = norm_layer(self.head_dim, **dd) if qk_norm else nn.Identity()
-        self.k_norm = norm_layer(self.head_dim, **dd) if qk_norm else nn.Identity()
-        self.attn_drop = nn.Dropout(attn_drop)
-        self.norm = norm_layer(dim, **dd) if scale_norm else nn.Identity()
-        self.proj = nn.Linear(dim, dim, bias=proj_bias, **dd)
-        self.proj_drop = nn.Dropout(proj_drop)
-        self.sub_norm = RmsNorm(2 * self.head_dim, eps=1e-5, **dd)  # the reference's eps (1e-5, not 1e-6)
-        self._init_lambda(self.head_dim, depth, dd)
-
-    def forward(self, x: torch.Tensor, attn_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
-        batch, tokens, dim = x.shape
-        q, k, v = self.qkv(x).split(dim, dim=-1)
-        q = self.q_norm(q.view(batch, tokens, 2 * self.num_heads, self.head_dim).transpose(1, 2))
-        k = self.k_norm(k.view(batch, tokens, 2 * self.num_heads, self.head_dim).transpose(1, 2))
-        v = v.view(batch, tokens, self.num_heads, 2 * self.head_dim).transpose(1, 2)
-        out = _differential(q, k, v, self._lambda(), fused=self.fused_attn, scale=self.scale,
-                            dropout_p=self.attn_drop.p if self.training else 0.0, attn_mask=attn_mask,
-                            attn_drop=self.attn_drop)
-        out = self.sub_norm(out) * (1 - self.lambda_init)
-        out = self.norm(out.transpose(1, 2).reshape(batch, tokens, dim))
-        return self.proj_drop(self.proj(out))
-
-
-class DiffParallelScalingBlock(_DiffLambda):
+class DiffParallelScalingBlock(DiffLambda):
     """ParallelScalingBlock with differential attention and one output projection over [attn, mlp]."""
 
     def __init__(
@@ -427,7 +338,7 @@ class DiffParallelScalingBlock(_DiffLambda):
         q = self.q_norm(q.view(batch, tokens, 2 * self.num_heads, self.head_dim).transpose(1, 2))
         k = self.k_norm(k.view(batch, tokens, 2 * self.num_heads, self.head_dim).transpose(1, 2))
         v = v.view(batch, tokens, self.num_heads, 2 * self.head_dim).transpose(1, 2)
-        x_attn = _differential(q, k, v, self._lambda(), fused=self.fused_attn, scale=self.scale,
+        x_attn = differential_attention(q, k, v, self._lambda(), fused=self.fused_attn, scale=self.scale,
                                dropout_p=self.attn_drop.p if self.training else 0.0, attn_mask=attn_mask,
                                attn_drop=self.attn_drop)
         x_attn = (self.sub_norm(x_attn) * (1 - self.lambda_init)).transpose(1, 2).reshape(batch, tokens, dim)
