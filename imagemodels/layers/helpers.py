@@ -124,7 +124,7 @@ def calculate_drop_path_rates(
         depths = list(depths)
         total = sum(depths)
     # float32 linspace, so the values equal those models computed inline with torch.linspace
-    rates = torch.linspace(0, drop_path_rate, total).tolist()
+    rates = torch.linspace(0, drop_path_rate, total, device="cpu").tolist()  # cpu: works under a meta device context
     if not stagewise:
         return rates
     per_stage, start = [], 0

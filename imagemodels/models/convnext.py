@@ -30,6 +30,7 @@ import torch
 from torch import nn
 
 from imagemodels.layers import (
+    calculate_drop_path_rates,
     ClassifierHead, DropPath, GlobalResponseNormMlp, LayerNorm, LayerNorm2d, Mlp, NormMlpClassifierHead, RmsNorm,
     RmsNorm2d, SimpleNorm, SimpleNorm2d, create_conv2d, factory_kwargs, get_act_layer, make_divisible, to_ntuple,
     trunc_normal_,
@@ -293,7 +294,7 @@ class ConvNeXt(nn.Module):
         self.stem = _make_stem(stem_type, in_chans, dims[0], patch_size, conv_bias, act_layer, norm_2d, dd)
         net_stride = patch_size if stem_type == "patch" else 4  # after the stem
         dilation = 1
-        dp_rates = [r.tolist() for r in torch.linspace(0, drop_path_rate, sum(depths)).split(list(depths))]
+        dp_rates = calculate_drop_path_rates(drop_path_rate, depths, stagewise=True)
         stages = []
         prev_chs = dims[0]
         for i in range(num_stages):

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from imagemodels.layers import DropPath, to_2tuple, trunc_normal_
+from imagemodels.layers import  calculate_drop_path_rates,DropPath, to_2tuple, trunc_normal_
 
 from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
@@ -216,7 +216,7 @@ class CrossVit(nn.Module):
 
         # stochastic depth grows over each stage's deepest branch plus its fusion layer
         stage_depths = [max(stage[:-1]) + 1 for stage in depth]
-        dpr = torch.linspace(0, drop_path_rate, sum(stage_depths)).tolist()
+        dpr = calculate_drop_path_rates(drop_path_rate, sum(stage_depths))
         blocks, start = [], 0
         for stage in depth:
             n_drop = max(stage[:-1]) + 1

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from imagemodels.layers import (
+    calculate_drop_path_rates,
     ClassifierHead, ConvNormAct, DropPath, factory_kwargs, get_act_layer, get_attn, get_norm_layer,
 )
 
@@ -322,7 +323,7 @@ class CspNet(nn.Module):
 
         # stages
         depths = stages.depth
-        dpr = torch.linspace(0, drop_path_rate, sum(depths)).split(list(depths))
+        dpr = calculate_drop_path_rates(drop_path_rate, depths, stagewise=True)
         attn_layer = get_attn(stages.attn_layer)
         if attn_layer is not None and stages.attn_kwargs:
             attn_layer = _with_kwargs(attn_layer, stages.attn_kwargs)

@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from imagemodels.layers import (
+    calculate_drop_path_rates,
     DropPath, Mlp, PatchEmbed, create_classifier, create_conv2d, create_pool2d, get_act_layer, get_norm_layer,
     trunc_normal_,
 )
@@ -207,7 +208,7 @@ class Nest(nn.Module):
         self.patch_embed = PatchEmbed(img_size=img_size, patch_size=patch_size, in_chans=in_chans,
                                       embed_dim=embed_dims[0], flatten=False)
         self.feature_info = []
-        dpr = [r.tolist() for r in torch.linspace(0, drop_path_rate, sum(depths)).split(list(depths))]
+        dpr = calculate_drop_path_rates(drop_path_rate, depths, stagewise=True)
         levels = []
         prev_dim = None
         for i in range(num_levels):

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from imagemodels.layers import (
+    calculate_drop_path_rates,
     ClassifierHead, DropPath, Mlp, PatchEmbed, factory_kwargs, get_norm_layer, to_2tuple, trunc_normal_,
 )
 from imagemodels.layers.window import resize_rel_pos_bias_table, window_partition, window_reverse
@@ -373,7 +374,7 @@ class SwinTransformer(nn.Module):
             img_size=img_size, patch_size=patch_size, in_chans=in_chans, embed_dim=embed_dim, norm_layer=norm_layer,
             strict_img_size=strict_img_size, output_fmt="NHWC", **dd)
         grid = self.patch_embed.grid_size
-        dpr = [r.tolist() for r in torch.linspace(0, drop_path_rate, sum(depths)).split(list(depths))]
+        dpr = calculate_drop_path_rates(drop_path_rate, depths, stagewise=True)
         dims = [int(embed_dim * 2 ** i) for i in range(num_stages)]
         stages, in_dim, scale = [], dims[0], 1
         for i in range(num_stages):
@@ -520,9 +521,9 @@ SWINS: Dict[str, Dict[str, Any]] = {
     "swin_tiny_patch4_window7_224": dict(window_size=7, depths=(2, 2, 6, 2), **_T),
     "swin_small_patch4_window7_224": dict(window_size=7, depths=(2, 2, 18, 2), **_T),
     "swin_base_patch4_window7_224": dict(window_size=7, **_B),
-    "swin_base_patch4_window12_384": dict(window_size=12, **_B),
+    "swin_base_patch4_window12_384": dict(img_size=384, window_size=12, **_B),
     "swin_large_patch4_window7_224": dict(window_size=7, **_L),
-    "swin_large_patch4_window12_384": dict(window_size=12, **_L),
+    "swin_large_patch4_window12_384": dict(img_size=384, window_size=12, **_L),
     "swin_s3_tiny_224": dict(window_size=(7, 7, 14, 7), depths=(2, 2, 6, 2), **_T),
     "swin_s3_small_224": dict(window_size=(14, 14, 14, 7), depths=(2, 2, 18, 2), **_T),
     "swin_s3_base_224": dict(window_size=(7, 7, 14, 7), depths=(2, 2, 30, 2), **_T),

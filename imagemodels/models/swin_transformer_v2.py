@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from imagemodels.layers import (
+    calculate_drop_path_rates,
     ClassifierHead, PatchEmbed, factory_kwargs, get_act_layer, get_norm_layer, resample_patch_embed, to_2tuple,
 )
 
@@ -348,8 +349,7 @@ class SwinTransformerV2(SwinTransformer):
             strict_img_size=strict_img_size and not dynamic_img_size, output_fmt="NHWC", **dd)
         grid = self.patch_embed.grid_size
         # on the CPU even under a meta-device context: the rates are read out as floats
-        rates = torch.linspace(0, drop_path_rate, sum(depths), device="cpu")
-        dpr = [r.tolist() for r in rates.split(list(depths))]
+        dpr = calculate_drop_path_rates(drop_path_rate, depths, stagewise=True)
         dims = [int(embed_dim * 2 ** i) for i in range(num_stages)]
         stages, in_dim, resolution = [], dims[0], grid
         for i in range(num_stages):

@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from imagemodels.layers import ClassifierHead, Mlp, PatchEmbed, factory_kwargs, get_norm_layer, to_2tuple
+from imagemodels.layers import  calculate_drop_path_rates,ClassifierHead, Mlp, PatchEmbed, factory_kwargs, get_norm_layer, to_2tuple
 
 from ._builder import build_model_with_cfg
 from ._features import feature_take_indices
@@ -324,8 +324,7 @@ class SwinTransformerV2Cr(nn.Module):
         dynamic = dynamic_img_size or not strict_img_size
 
         # on the CPU even under a meta-device context: the rates are read out as floats
-        rates = torch.linspace(0, drop_path_rate, sum(depths), device="cpu")
-        dpr = [r.tolist() for r in rates.split(list(depths))]
+        dpr = calculate_drop_path_rates(drop_path_rate, depths, stagewise=True)
         stages, dim, feat_size = [], embed_dim, grid
         for i in range(num_stages):
             stages.append(SwinTransformerV2CrStage(
