@@ -21,6 +21,11 @@ API = {
                "CecaModule", "create_attn", "get_attn", "BlurPool2d", "create_aa", "get_act_layer",
                "create_act_layer", "GroupNorm", "make_divisible", "to_2tuple", "trunc_normal_", "get_padding"],
     "models.resnet": ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet50d", "seresnext26t_32x4d"],
+    "loss": ["PolyCrossEntropy", "PolyBinaryCrossEntropy", "ZlprLoss", "TwoWayLoss", "DistributionBalancedLoss",
+             "create_classification_loss", "compute_class_weights", "load_class_stats", "load_class_weights",
+             "resolve_class_weights"],
+    "data": ["add_img_extensions", "del_img_extensions", "get_img_extensions", "set_img_extensions",
+             "is_img_extension"],
 }
 
 
