@@ -24,6 +24,7 @@ API = {
     "loss": ["PolyCrossEntropy", "PolyBinaryCrossEntropy", "ZlprLoss", "TwoWayLoss", "DistributionBalancedLoss",
              "create_classification_loss", "compute_class_weights", "load_class_stats", "load_class_weights",
              "resolve_class_weights"],
+    "optim": ["Muon"],
     "data": ["add_img_extensions", "del_img_extensions", "get_img_extensions", "set_img_extensions",
              "is_img_extension"],
 }
