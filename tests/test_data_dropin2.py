@@ -70,3 +70,64 @@ def test_folder_and_tar_readers_read_the_current_set(tmp_path, restore_extension
     assert len(tar_reader) == 4
     imd.set_img_extensions([".txt"])
     assert sorted(imd.ReaderImageInTar(str(tar_path)).filenames(basename=True)) == ["c.txt", "c.txt"]
+
+
+# ---------------------------------------------------------------- ReaL labels
+
+
+def _val_name(i: int) -> str:
+    return f"ILSVRC2012_val_{i + 1:08d}.JPEG"
+
+
+def test_real_labels_match_the_reference(tmp_path):
+    real_json = tmp_path / "real.json"
+    labels = [[1, 3], [], [0], [2, 4], [4]]
+    real_json.write_text(json.dumps(labels))
+    files = [f"cls/{_val_name(i)}" for i in range(len(labels))]
+    g = torch.Generator().manual_seed(0)
+    outputs = torch.randn(len(labels), 5, generator=g)
+    ours = imd.RealLabelsImagenet(files, real_json=str(real_json), topk=(1, 2))
+    theirs = timm_data.RealLabelsImagenet(files, real_json=str(real_json), topk=(1, 2))
+    for batch in (outputs[:2], outputs[2:]):
+        ours.add_result(batch)
+        theirs.add_result(batch)
+    assert ours.get_accuracy() == pytest.approx(theirs.get_accuracy())
+    assert ours.get_accuracy(2) == pytest.approx(theirs.get_accuracy(2))
+    assert ours.is_correct == theirs.is_correct
+
+
+def test_real_labels_bad_input(tmp_path):
+    real_json = tmp_path / "real.json"
+    real_json.write_text(json.dumps([[0], [1]]))
+    with pytest.raises(ValueError, match="whole ImageNet validation set"):
+        imd.RealLabelsImagenet([_val_name(0)], real_json=str(real_json))
+    with pytest.raises(FileNotFoundError, match="reassessed-imagenet"):
+        imd.RealLabelsImagenet([_val_name(0)], real_json=str(tmp_path / "missing.json"))
+
+
+def test_validate_real_labels_flag(capsys, tmp_path):
+    """`imagemodels validate --real-labels` scores top-1/5 against real.json instead of the folder labels."""
+    import numpy as np
+    from PIL import Image
+    from tools_helpers import biased_model, cli, save_training_checkpoint
+
+    # the biased model always ranks 3, 7, 1, 0, 9 first, whatever the image; the empty entry is left out
+    labels = [[3], [7], [3, 5], [], [9], [2]]
+    for i in range(len(labels)):
+        folder = tmp_path / "val" / ("a" if i % 2 else "b")
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.full((8, 8, 3), 10 * i, dtype=np.uint8)).save(folder / _val_name(i), format="JPEG")
+    real_json = tmp_path / "real.json"
+    real_json.write_text(json.dumps(labels))
+    checkpoint = save_training_checkpoint(tmp_path / "model.pth.tar", biased_model())
+    results = tmp_path / "r.json"
+    rc, _, err = cli(capsys, "validate", tmp_path / "val", "--checkpoint", checkpoint, "--img-size", 32,
+                     "-b", 4, "-j", 0, "--real-labels", real_json, "--results-file", results, "--no-progress")
+    assert rc == 0, err
+    (row,) = json.loads(results.read_text())
+    assert row["top1"] == pytest.approx(40.0)  # 3 is a label of 2 of the 5 scored images
+    assert row["top5"] == pytest.approx(80.0)  # one of 3, 7, 1, 0, 9 is a label of 4 of 5
+
+    rc, _, err = cli(capsys, "validate", tmp_path / "val", "--checkpoint", checkpoint, "--img-size", 32,
+                     "-j", 0, "--real-labels", tmp_path / "nope.json", "--no-progress")
+    assert rc != 0 and "nope.json" in err
