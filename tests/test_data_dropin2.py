@@ -131,3 +131,50 @@ def test_validate_real_labels_flag(capsys, tmp_path):
     rc, _, err = cli(capsys, "validate", tmp_path / "val", "--checkpoint", checkpoint, "--img-size", 32,
                      "-j", 0, "--real-labels", tmp_path / "nope.json", "--no-progress")
     assert rc != 0 and "nope.json" in err
+
+
+# ---------------------------------------------------------------- pad / crop transforms
+
+
+@pytest.mark.parametrize("window", [(1, 1, 2, 3), (-1, -2, 6, 9), (2, 3, 4, 5), (0, 0, 4, 6)])
+@pytest.mark.parametrize("padding_mode", ["constant", "reflect"])
+def test_crop_or_pad(window, padding_mode):
+    img = torch.arange(2 * 4 * 6, dtype=torch.float32).reshape(2, 4, 6)
+    torch.testing.assert_close(imd.crop_or_pad(img, *window, fill=7, padding_mode=padding_mode),
+                               timm_data.crop_or_pad(img, *window, fill=7, padding_mode=padding_mode))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_pad_and_random_crop_or_pad_same_draws(seed):
+    import random
+
+    from PIL import Image
+
+    img = torch.arange(2 * 4 * 6, dtype=torch.float32).reshape(2, 4, 6)
+    for ours, theirs in [(imd.RandomPad((6, 9), fill=5), timm_data.RandomPad((6, 9), fill=5)),
+                         (imd.RandomCropOrPad((3, 8), fill=1), timm_data.RandomCropOrPad((3, 8), fill=1))]:
+        random.seed(seed)
+        torch.manual_seed(seed)
+        a = ours(img)
+        random.seed(seed)
+        torch.manual_seed(seed)
+        torch.testing.assert_close(a, theirs(img))
+    pil = Image.new("RGB", (6, 4))
+    random.seed(seed)
+    a = imd.RandomPad.get_params(pil, (6, 9))
+    random.seed(seed)
+    assert a == timm_data.RandomPad.get_params(pil, (6, 9))
+    assert imd.RandomPad((6, 9))(pil).size == (9, 6)
+    assert imd.RandomPad.get_params(img, (2, 3)) == (0, 0, 0, 0)  # larger images are left as they are
+
+
+@pytest.mark.parametrize("size", [(3, 8), (6, 4), (2, 2), (4, 6)])
+def test_random_crop_or_pad_params(size):
+    import random
+
+    img = torch.zeros(1, 4, 6)
+    for seed in range(6):
+        random.seed(seed)
+        a = imd.RandomCropOrPad.get_params(img, size)
+        random.seed(seed)
+        assert a == timm_data.RandomCropOrPad.get_params(img, size)

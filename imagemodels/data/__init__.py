@@ -46,6 +46,7 @@ for _module, _names in {
     ".readers": ("get_img_extensions", "set_img_extensions", "add_img_extensions", "del_img_extensions",
                  "is_img_extension"),
     ".real_labels": ("RealLabelsImagenet",),
+    ".transforms": ("RandomPad", "crop_or_pad", "RandomCropOrPad"),
 }.items():
     _NAMES.update(dict.fromkeys(_names, _module))
 
