@@ -178,3 +178,55 @@ def test_random_crop_or_pad_params(size):
         a = imd.RandomCropOrPad.get_params(img, size)
         random.seed(seed)
         assert a == timm_data.RandomCropOrPad.get_params(img, size)
+
+
+# ---------------------------------------------------------------- dataset info
+
+
+@pytest.mark.parametrize("cfg", [{"num_classes": n} for n in (1000, 1001, 11821, 21841, 21842, 21843, 11221, 10, 0)]
+                         + [{}, {"num_classes": 1000, "label_offset": 1}], ids=str)
+def test_infer_imagenet_subset_from_cfg(cfg):
+    assert imd.infer_imagenet_subset(cfg) == timm_data.infer_imagenet_subset(cfg)
+
+
+@pytest.mark.parametrize("num_classes", [None, 10, 0])
+def test_infer_imagenet_subset_from_model(num_classes):
+    import timm
+
+    import imagemodels
+
+    kwargs = {} if num_classes is None else {"num_classes": num_classes}
+    assert imd.infer_imagenet_subset(imagemodels.create_model("resnet18", **kwargs)) == \
+        timm_data.infer_imagenet_subset(timm.create_model("resnet18", **kwargs))
+
+
+def _outcome(fn):
+    try:
+        return fn()
+    except (KeyError, IndexError, AssertionError):
+        return "missing"  # the reference asserts where we raise IndexError with a message
+
+
+@pytest.mark.parametrize("args", [(["a", "b"], None), ({0: "a", 2: "c"}, {"a": "Alpha", "c": "Gamma"}),
+                                  ({"0": "a", "3": "d"}, None), (("a", "b"), {"a": "A", "b": "B", "z": "Z"})], ids=str)
+def test_custom_dataset_info(args):
+    ours, theirs = imd.CustomDatasetInfo(*args), timm_data.CustomDatasetInfo(*args)
+    assert isinstance(ours, imd.DatasetInfo)
+    for method in ("num_classes", "label_names", "label_indices", "label_descriptions"):
+        assert getattr(ours, method)() == getattr(theirs, method)(), method
+    for index in range(-1, 5):
+        for method in ("has_label", "index_to_label_name", "index_to_description"):
+            assert _outcome(lambda: getattr(ours, method)(index)) == _outcome(lambda: getattr(theirs, method)(index))
+    for label in ("a", "c", "zz"):
+        assert _outcome(lambda: ours.label_name_to_description(label)) == \
+            _outcome(lambda: theirs.label_name_to_description(label))
+
+
+@pytest.mark.parametrize("args", [([],), ("ab",), ({"x": "a"},), ({-1: "a"},), ({0: "a", 2: "c"}, {"a": "A"})], ids=str)
+def test_custom_dataset_info_rejects(args):
+    with pytest.raises(ValueError):
+        timm_data.CustomDatasetInfo(*args)
+    with pytest.raises(ValueError):
+        imd.CustomDatasetInfo(*args)
+    with pytest.raises(TypeError):
+        imd.DatasetInfo()

@@ -26,7 +26,8 @@ API = {
              "resolve_class_weights"],
     "optim": ["Muon"],
     "data": ["add_img_extensions", "del_img_extensions", "get_img_extensions", "set_img_extensions",
-             "is_img_extension", "RealLabelsImagenet", "RandomPad", "crop_or_pad", "RandomCropOrPad"],
+             "is_img_extension", "RealLabelsImagenet", "RandomPad", "crop_or_pad", "RandomCropOrPad",
+             "CustomDatasetInfo", "infer_imagenet_subset"],
 }
 
 

@@ -47,6 +47,7 @@ for _module, _names in {
                  "is_img_extension"),
     ".real_labels": ("RealLabelsImagenet",),
     ".transforms": ("RandomPad", "crop_or_pad", "RandomCropOrPad"),
+    ".imagenet_info": ("DatasetInfo", "CustomDatasetInfo", "infer_imagenet_subset"),
 }.items():
     _NAMES.update(dict.fromkeys(_names, _module))
 
