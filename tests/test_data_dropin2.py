@@ -230,3 +230,27 @@ def test_custom_dataset_info_rejects(args):
         imd.CustomDatasetInfo(*args)
     with pytest.raises(TypeError):
         imd.DatasetInfo()
+
+
+# ---------------------------------------------------------------- resolve_input_data_config
+
+
+@pytest.mark.parametrize("name,model_kwargs", [("resnet18", {}), ("resnet18", {"in_chans": 1}),
+                                               ("vit_tiny_patch16_224", {}),
+                                               ("vit_tiny_patch16_224", {"dynamic_img_size": True})], ids=str)
+@pytest.mark.parametrize("args", [None, {"img_size": 160}, {"input_size": (3, 256, 256)}, {"in_chans": 1},
+                                  {"crop_pct": 0.9, "interpolation": "bilinear"}], ids=str)
+def test_resolve_input_data_config(name, model_kwargs, args):
+    import timm
+
+    import imagemodels
+
+    ref_model, model = timm.create_model(name, **model_kwargs), imagemodels.create_model(name, **model_kwargs)
+    for use_test_size in (False, True):
+        try:
+            expected = timm_data.resolve_input_data_config(ref_model, args=args, use_test_size=use_test_size)
+        except ValueError:
+            with pytest.raises(ValueError):
+                imd.resolve_input_data_config(model, args=args, use_test_size=use_test_size)
+            continue
+        assert imd.resolve_input_data_config(model, args=args, use_test_size=use_test_size) == expected

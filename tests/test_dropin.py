@@ -27,7 +27,7 @@ API = {
     "optim": ["Muon"],
     "data": ["add_img_extensions", "del_img_extensions", "get_img_extensions", "set_img_extensions",
              "is_img_extension", "RealLabelsImagenet", "RandomPad", "crop_or_pad", "RandomCropOrPad",
-             "CustomDatasetInfo", "infer_imagenet_subset"],
+             "CustomDatasetInfo", "infer_imagenet_subset", "resolve_input_data_config"],
 }
 
 

@@ -48,6 +48,7 @@ for _module, _names in {
     ".real_labels": ("RealLabelsImagenet",),
     ".transforms": ("RandomPad", "crop_or_pad", "RandomCropOrPad"),
     ".imagenet_info": ("DatasetInfo", "CustomDatasetInfo", "infer_imagenet_subset"),
+    ".config": ("resolve_input_data_config",),
 }.items():
     _NAMES.update(dict.fromkeys(_names, _module))
 
