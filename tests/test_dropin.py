@@ -52,6 +52,13 @@ API = {
     "utils": ["ModelEma", "ApexScaler", "trim_summary", "load_checkpoint_metadata", "set_jit_fuser", "set_jit_legacy",
               "AttentionExtract"],
     "models.resnet": ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet50d", "seresnext26t_32x4d"],
+    "loss": ["PolyCrossEntropy", "PolyBinaryCrossEntropy", "ZlprLoss", "TwoWayLoss", "DistributionBalancedLoss",
+             "create_classification_loss", "compute_class_weights", "load_class_stats", "load_class_weights",
+             "resolve_class_weights"],
+    "optim": ["Muon"],
+    "data": ["add_img_extensions", "del_img_extensions", "get_img_extensions", "set_img_extensions",
+             "is_img_extension", "RealLabelsImagenet", "RandomPad", "crop_or_pad", "RandomCropOrPad",
+             "CustomDatasetInfo", "infer_imagenet_subset", "resolve_input_data_config"],
 }
 # drop-in: position embeddings and attention
 API["layers"] += [

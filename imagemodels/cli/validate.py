@@ -47,6 +47,8 @@ def register(sub) -> None:
     p.add_argument("--test-pool", action="store_true", help="test-time pooling when the input is larger than training's")
     p.add_argument("--no-prefetcher", action="store_true", help="normalise in the workers instead of on the device")
     p.add_argument("--multi-label", action="store_true", help="multi-hot targets: report mAP instead of top-k")
+    p.add_argument("--real-labels", default="", metavar="FILE",
+                   help="ImageNet ReaL labels (real.json): top-1/5 are scored against them instead of the folder labels")
     p.add_argument("--log-freq", type=int, default=10, help="log every N batches (default: 10)")
     add_runtime_flags(p)
     p.add_argument("--results-file", metavar="PATH", help="write results as CSV or JSON (by extension)")
@@ -119,11 +121,20 @@ def _validate_at(args, name, dataset, device, batch_size: int) -> dict:
                            crop_pct=config["crop_pct"], crop_mode=config["crop_mode"], device=device,
                            crop_border_pixels=args.crop_border_pixels, pin_memory=args.pin_mem,
                            distributed=getattr(args, "distributed", False))
+    real = _real_labels(args, dataset)
+    # evaluate() runs the model once per batch, in dataset order: a hook sees each batch's outputs.
+    hook = model.register_forward_hook(lambda _m, _i, out: real.add_result(out)) if real else None
     start = time.perf_counter()
-    metrics = evaluate(model, loader, device=device, amp_dtype=amp_dtype(args, device),
-                       channels_last=args.channels_last, multi_label=args.multi_label,
-                       log_interval=args.log_freq, progress=args.progress)
+    try:
+        metrics = evaluate(model, loader, device=device, amp_dtype=amp_dtype(args, device),
+                           channels_last=args.channels_last, multi_label=args.multi_label,
+                           log_interval=args.log_freq, progress=args.progress)
+    finally:
+        if hook is not None:
+            hook.remove()
     seconds = time.perf_counter() - start
+    if real:
+        metrics.update(top1=real.get_accuracy(k=1), top5=real.get_accuracy(k=5))
     n_params = sum(p.numel() for p in model.parameters())
     row = {"model": arch}
     if args.multi_label:
@@ -136,6 +147,22 @@ def _validate_at(args, name, dataset, device, batch_size: int) -> dict:
                interpolation=config["interpolation"], test_pool=test_pool,
                samples_per_sec=round(len(dataset) / seconds, 1) if seconds > 0 else None)
     return row
+
+
+def _real_labels(args, dataset):
+    """A ReaL scorer for ``--real-labels``, or None."""
+    if not args.real_labels:
+        return None
+    from ..data.real_labels import RealLabelsImagenet
+
+    if args.multi_label or getattr(args, "distributed", False):
+        raise CommandError("--real-labels scores single-label top-k in one process; drop --multi-label / distributed")
+    if not hasattr(dataset, "filenames"):
+        raise CommandError("--real-labels needs a dataset that knows its file names (an image folder or tar)")
+    try:
+        return RealLabelsImagenet(dataset.filenames(basename=True), real_json=args.real_labels)
+    except (FileNotFoundError, ValueError) as err:
+        raise CommandError(str(err)) from None
 
 
 def _device(args):

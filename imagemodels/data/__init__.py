@@ -41,6 +41,17 @@ for _module, _names in {
 }.items():
     _NAMES.update(dict.fromkeys(_names, _module))
 
+# drop-in
+for _module, _names in {
+    ".readers": ("get_img_extensions", "set_img_extensions", "add_img_extensions", "del_img_extensions",
+                 "is_img_extension"),
+    ".real_labels": ("RealLabelsImagenet",),
+    ".transforms": ("RandomPad", "crop_or_pad", "RandomCropOrPad"),
+    ".imagenet_info": ("DatasetInfo", "CustomDatasetInfo", "infer_imagenet_subset"),
+    ".config": ("resolve_input_data_config",),
+}.items():
+    _NAMES.update(dict.fromkeys(_names, _module))
+
 __getattr__ = lazy_getattr(__name__, _NAMES, [])
 __all__ = sorted(_NAMES)
 

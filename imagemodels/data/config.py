@@ -12,7 +12,7 @@ from typing import Any, Dict, Optional
 
 from .constants import DEFAULT_CROP_MODE, DEFAULT_CROP_PCT, IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD
 
-__all__ = ["resolve_data_config", "resolve_model_data_config"]
+__all__ = ["resolve_data_config", "resolve_model_data_config", "resolve_input_data_config"]
 
 _logger = logging.getLogger(__name__)
 
@@ -108,3 +108,84 @@ def resolve_model_data_config(
     return resolve_data_config(
         args=args, pretrained_cfg=pretrained_cfg, model=model, use_test_size=use_test_size, verbose=verbose
     )
+
+
+def _model_in_chans(model) -> Optional[int]:
+    """Channels the model's first convolution takes (None when it has none to ask)."""
+    import torch.nn as nn
+
+    for module in model.modules():
+        if isinstance(module, nn.Conv2d):
+            return module.in_channels
+    return None
+
+
+def _model_fixed_img_size(model) -> Optional[tuple]:
+    """(h, w) when a patch embedding insists on one input size, None when any size is accepted."""
+    for module in model.modules():
+        if getattr(module, "strict_img_size", False) and getattr(module, "img_size", None) is not None:
+            size = module.img_size
+            return tuple(size) if isinstance(size, (tuple, list)) else (size, size)
+    return None
+
+
+def _requested_hw(args: Dict[str, Any]) -> Optional[tuple]:
+    if args.get("input_size") is not None:
+        return tuple(args["input_size"][-2:])
+    if args.get("img_size") is not None:
+        size = args["img_size"]
+        return tuple(size) if isinstance(size, (tuple, list)) else (size, size)
+    return None
+
+
+def _fit_channels(values, in_chans: int) -> tuple:
+    """Per-channel mean/std for ``in_chans``: weights' 3 values become their mean for a 1-channel model."""
+    values = tuple(values)
+    if len(values) in (1, in_chans):
+        return values * in_chans if len(values) == 1 else values
+    _logger.info("pretrained mean/std has %d values, the model takes %d channels: using their mean", len(values), in_chans)
+    return (round(sum(values) / len(values), 3),) * in_chans
+
+
+def resolve_input_data_config(
+    model,
+    args: Optional[Dict[str, Any]] = None,
+    pretrained_cfg=None,
+    use_test_size: bool = False,
+    verbose: bool = False,
+) -> Dict[str, Any]:
+    """:func:`resolve_model_data_config`, checked against what the model can take.
+
+    A model that fixes its input size (a patch embedding with ``strict_img_size``) or its channels rejects a
+    different explicit request, and without one gets its own size and channels (pretrained mean / std are
+    averaged to fit a 1-channel model). Models that take any size keep the train / test recommendations.
+    """
+    args = dict(_as_dict(args))
+    in_chans = _model_in_chans(model)
+    requested_chans = args.get("in_chans", args.get("chans"))
+    if requested_chans is None and args.get("input_size") is not None:
+        requested_chans = args["input_size"][0]
+    if in_chans is not None and requested_chans is not None and int(requested_chans) != in_chans:
+        raise ValueError(f"requested {requested_chans} input channels but the model takes {in_chans}; "
+                         "drop in_chans or create the model with in_chans set")
+    fixed = _model_fixed_img_size(model)
+    requested = _requested_hw(args)
+    if fixed is not None and requested is not None and requested != fixed:
+        raise ValueError(f"requested image size {requested} but the model only takes {fixed}; create it with "
+                         "img_size set, or dynamic_img_size=True")
+    cfg = _as_dict(pretrained_cfg) or _as_dict(getattr(model, "pretrained_cfg", None))
+    if in_chans is not None:
+        args.setdefault("in_chans", in_chans)
+        cfg = dict(cfg)
+        for key in ("mean", "std"):
+            if args.get(key) is None and cfg.get(key) is not None:
+                cfg[key] = _fit_channels(cfg[key], in_chans)
+    config = resolve_data_config(args=args, pretrained_cfg=cfg, model=model, use_test_size=use_test_size,
+                                 verbose=False)
+    hw = fixed if fixed is not None else tuple(config["input_size"][1:])
+    config["input_size"] = (in_chans if in_chans is not None else config["input_size"][0], *hw)
+    if verbose:
+        _logger.info("Data processing configuration for current model + dataset:")
+        for key, value in config.items():
+            _logger.info("\t%s: %s", key, value)
+    return config

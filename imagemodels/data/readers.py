@@ -19,9 +19,59 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 __all__ = [
     "IMG_EXTENSIONS", "natural_key", "load_class_map", "find_images_and_targets",
     "Reader", "ReaderImageFolder", "ReaderImageInTar", "create_reader",
+    "get_img_extensions", "set_img_extensions", "add_img_extensions", "del_img_extensions", "is_img_extension",
 ]
 
-IMG_EXTENSIONS = (".png", ".jpg", ".jpeg")
+# The one extension set every reader here consults; the functions below replace it (never mutate it) so a
+# caller holding an old ``IMG_EXTENSIONS`` tuple keeps a consistent snapshot.
+IMG_EXTENSIONS: Tuple[str, ...] = (".png", ".jpg", ".jpeg")
+_IMG_EXTENSIONS_SET = frozenset(IMG_EXTENSIONS)
+
+
+def _checked_extensions(ext: Union[str, Sequence[str]]) -> Tuple[str, ...]:
+    """One extension or a sequence of them, each checked to look like '.jpg' (a dot, then at least one character)."""
+    exts = (ext,) if isinstance(ext, str) else tuple(ext)
+    for x in exts:
+        if not isinstance(x, str) or len(x) < 2 or not x.startswith("."):
+            raise ValueError(f"an image extension is a string starting with a dot, like '.webp'; got {x!r}")
+    return exts
+
+
+def _replace_extensions(exts: Sequence[str]) -> None:
+    global IMG_EXTENSIONS, _IMG_EXTENSIONS_SET
+    IMG_EXTENSIONS = tuple(dict.fromkeys(exts))  # drop repeats, keep order
+    _IMG_EXTENSIONS_SET = frozenset(IMG_EXTENSIONS)
+
+
+def get_img_extensions(as_set: bool = False) -> Union[Tuple[str, ...], set]:
+    """The extensions the folder and tar readers treat as images (a tuple, or a new set with ``as_set``)."""
+    return set(_IMG_EXTENSIONS_SET) if as_set else IMG_EXTENSIONS
+
+
+def set_img_extensions(extensions: Union[str, Sequence[str]]) -> None:
+    """Replace the whole image extension set, e.g. ``('.png', '.webp')``."""
+    _replace_extensions(_checked_extensions(extensions))
+
+
+def add_img_extensions(ext: Union[str, Sequence[str]]) -> None:
+    """Also read files with ``ext`` (one extension or several) as images."""
+    _replace_extensions(IMG_EXTENSIONS + _checked_extensions(ext))
+
+
+def del_img_extensions(ext: Union[str, Sequence[str]]) -> None:
+    """Stop reading files with ``ext`` as images; extensions not in the set are ignored."""
+    drop = set(_checked_extensions(ext))
+    _replace_extensions([x for x in IMG_EXTENSIONS if x not in drop])
+
+
+def is_img_extension(ext: str) -> bool:
+    """Whether ``ext`` (with its dot, case as given) is in the image extension set."""
+    return ext in _IMG_EXTENSIONS_SET
+
+
+def _has_img_extension(name: str) -> bool:
+    """Readers match extensions case-insensitively, so 'A.JPG' is read when '.jpg' is in the set."""
+    return os.path.splitext(name)[1].lower() in {x.lower() for x in _IMG_EXTENSIONS_SET}
 
 
 def natural_key(text: str) -> list:
@@ -71,7 +121,7 @@ def find_images_and_targets(
 
     Images whose class is not in a given ``class_to_idx`` are left out.
     """
-    types = {t.lower() for t in (types or IMG_EXTENSIONS)}
+    types = {t.lower() for t in (types or get_img_extensions())}
     folder = os.fspath(folder)
     files, labels = [], []
     for dirpath, _, filenames in os.walk(folder, followlinks=True):
@@ -146,7 +196,7 @@ class ReaderImageInTar(Reader):
             tar_class = os.path.splitext(os.path.basename(tar_path))[0] if len(tars) > 1 or not os.path.isfile(self.root) else None
             with tarfile.open(tar_path) as tf:
                 for member in tf.getmembers():
-                    if member.isfile() and os.path.splitext(member.name)[1].lower() in IMG_EXTENSIONS:
+                    if member.isfile() and _has_img_extension(member.name):
                         files.append((tar_path, member.name))
                         labels.append(tar_class if tar_class is not None else os.path.basename(os.path.dirname(member.name)))
         self.class_to_idx = _index_classes(labels, class_to_idx)

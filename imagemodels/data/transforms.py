@@ -157,7 +157,8 @@ class CenterCropOrPad(torch.nn.Module):
 
 
 class RandomCropOrPad(torch.nn.Module):
-    """Pad short edges (as :class:`CenterCropOrPad`), then crop ``size`` at a random position."""
+    """A ``size`` window at a random place: inside the image along an edge that is long enough (a crop), or
+    with the image at a random place inside it along one that is short (a pad with ``fill``)."""
 
     def __init__(self, size, fill=0, padding_mode: str = "constant"):
         super().__init__()
@@ -165,15 +166,60 @@ class RandomCropOrPad(torch.nn.Module):
         self.fill = fill
         self.padding_mode = padding_mode
 
-    def forward(self, img):
-        crop_h, crop_w = self.size
+    @staticmethod
+    def get_params(img, size) -> Tuple[int, int]:
+        """Random (top, left) of the window; negative where the window is larger than the image."""
+        target_h, target_w = _pair(size)
         img_h, img_w = _image_hw(img)
-        if crop_w > img_w or crop_h > img_h:
-            img = center_crop_or_pad(img, (max(crop_h, img_h), max(crop_w, img_w)), self.fill, self.padding_mode)
-            img_h, img_w = _image_hw(img)
-        top = random.randint(0, img_h - crop_h)
-        left = random.randint(0, img_w - crop_w)
-        return F.crop(img, top, left, crop_h, crop_w)
+        return _random_offset(img_h - target_h), _random_offset(img_w - target_w)
+
+    def forward(self, img):
+        top, left = self.get_params(img, self.size)
+        return crop_or_pad(img, top, left, *self.size, fill=self.fill, padding_mode=self.padding_mode)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size})"
+
+
+def _random_offset(margin: int) -> int:
+    """Offset along one edge: into the image when it is ``margin`` longer, out of it when shorter."""
+    return random.randint(0, margin) if margin >= 0 else -random.randint(0, -margin)
+
+
+def crop_or_pad(img, top: int, left: int, height: int, width: int, fill=0, padding_mode: str = "constant"):
+    """The ``height`` x ``width`` window at (``top``, ``left``); where it reaches past the image (negative
+    offsets, or beyond the far edges) the image is padded with ``fill`` / ``padding_mode`` first."""
+    img_h, img_w = _image_hw(img)
+    pad_left, pad_top = max(-left, 0), max(-top, 0)
+    pad_right, pad_bottom = max(left + width - img_w, 0), max(top + height - img_h, 0)
+    if pad_left or pad_top or pad_right or pad_bottom:
+        img = F.pad(img, [pad_left, pad_top, pad_right, pad_bottom], fill=fill, padding_mode=padding_mode)
+    return F.crop(img, top + pad_top, left + pad_left, height, width)
+
+
+class RandomPad:
+    """Pad an image up to ``input_size`` (h, w) with ``fill``, placing it at a random offset; larger
+    images are left as they are."""
+
+    def __init__(self, input_size, fill=0):
+        self.input_size = input_size
+        self.fill = fill
+
+    @staticmethod
+    def get_params(img, input_size) -> Tuple[int, int, int, int]:
+        """Random (left, top, right, bottom) padding that brings ``img`` to ``input_size``."""
+        target_h, target_w = _pair(input_size)
+        img_h, img_w = _image_hw(img)
+        extra_w, extra_h = max(target_w - img_w, 0), max(target_h - img_h, 0)
+        left = random.randint(0, extra_w)
+        top = random.randint(0, extra_h)
+        return left, top, extra_w - left, extra_h - top
+
+    def __call__(self, img):
+        return F.pad(img, list(self.get_params(img, self.input_size)), fill=self.fill)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(input_size={self.input_size}, fill={self.fill})"
 
 
 class TrimBorder(torch.nn.Module):

@@ -41,3 +41,8 @@ __all__ = [
     "Mars", "NAdamLegacy", "NAdamW", "RAdamLegacy", "NvNovoGrad", "RMSpropTF", "SGDP", "SGDW", "SGD", "Adadelta",
     "Adagrad", "Adam", "Adamax", "AdamW", "NAdam", "RAdam", "RMSprop",
 ]
+
+# drop-in
+from .muon import Muon
+
+__all__ += ["Muon"]

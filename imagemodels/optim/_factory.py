@@ -17,6 +17,7 @@ from ._param_groups import param_groups_layer_decay, param_groups_weight_decay
 from .lookahead import Lookahead
 from . import (adabelief, adafactor, adafactor_bv, adahessian, adamp, adamw, adan, adopt, lamb, laprop, lars, lion,
                madgrad, mars, nadam, nadamw, novograd, radam, rmsprop_tf, sgdp, sgdw)
+from . import muon
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ def _rows():
         ("adafactorbv", adafactor_bv.AdafactorBigVision, "Adafactor as in big_vision", True, True, False, {}),
         ("adahessian", adahessian.Adahessian, "Adam on a Hutchinson Hessian-diagonal estimate", True, False, True,
          {}),
+        ("muon", muon.Muon, "Newton-Schulz orthogonalised momentum, AdamW for 1D params", True, True, True, {}),
+        ("nmuon", muon.Muon, "Muon with Nesterov momentum, NAdamW for 1D params", True, True, True,
+         dict(nesterov=True)),
     ]
     rows = {r[0]: OptimInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in table}
 
