@@ -1,4 +1,5 @@
 """`import imagemodels as timm`: the public names we provide take the reference's keyword arguments."""
+import importlib
 import inspect
 
 import pytest
@@ -86,9 +87,10 @@ def _cases():
 @pytest.mark.parametrize("module,name", list(_cases()))
 def test_same_name_same_keywords(module, name):
     timm = parity.reference()
-    ours_mod, theirs_mod = imagemodels, timm
-    for part in filter(None, module.split(".")):
-        ours_mod, theirs_mod = getattr(ours_mod, part), getattr(theirs_mod, part)
+    parts = [p for p in module.split(".") if p and p != "top"]
+    # import, not getattr: subpackages such as timm.loss are not imported by the top package
+    ours_mod = importlib.import_module(".".join(["imagemodels", *parts]))
+    theirs_mod = importlib.import_module(".".join([timm.__name__, *parts]))
     ours, theirs = getattr(ours_mod, name), getattr(theirs_mod, name)
     ours_params, theirs_params = _callable_params(ours), _callable_params(theirs)
     ours_var_kw = any(p.kind is p.VAR_KEYWORD for p in ours_params.values())
