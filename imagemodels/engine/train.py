@@ -320,11 +320,34 @@ def run(args) -> Dict[str, Any]:
     from .data import shutdown_workers
 
     train_run = build_run(args)
+    finished = False
     try:
-        return train_loop(train_run)
+        result = train_loop(train_run)
+        finished = True
+        return result
     finally:
         for loader in (train_run.train_loader, train_run.eval_loader):
             shutdown_workers(loader)
         if train_run.distributed and dist.is_initialized():
-            dist.destroy_process_group()
+            _close_process_group(train_run, finished)
         sys.stdout.flush()
+
+
+def _close_process_group(train_run: TrainRun, finished: bool) -> None:
+    """Tear the process group down while the interpreter is fully alive.
+
+    The DDP wrapper holds the group and sits in reference cycles (its autograd hooks), so without
+    help it is freed at interpreter exit, where destroying gloo's worker threads aborts the process
+    ("terminate called without an active exception", exit -6, seen in CI). So: wait for every rank
+    (a finished run only; after an error another rank may never arrive), drop the wrapper, collect
+    the cycles, then destroy the group.
+    """
+    import gc
+
+    if finished:
+        dist.barrier()
+    train_run.model = None
+    train_run.saver = None
+    gc.collect()
+    dist.destroy_process_group()
+    gc.collect()
