@@ -12,6 +12,8 @@ Howard et al., "Searching for MobileNetV3" (hard sigmoid / hard swish), 2019 (ar
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -149,3 +151,17 @@ class PReLU(nn.PReLU):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, inplace: bool = False) -> None:
         super().__init__(num_parameters=num_parameters, init=init)
+
+
+def gelu_inplace(act: nn.Module, x: torch.Tensor) -> Optional[torch.Tensor]:
+    """``act(x)`` computed into ``x`` when ``act`` is an exact or tanh GELU (torch's class or ours);
+    None for any other activation. The caller decides that ``x`` may be overwritten."""
+    if type(act) is nn.GELU:
+        mode = act.approximate
+    elif type(act) is GELU:
+        mode = "none"
+    elif type(act) is GELUTanh:
+        mode = "tanh"
+    else:
+        return None
+    return torch.ops.aten.gelu_(x, approximate=mode)

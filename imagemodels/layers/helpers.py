@@ -14,7 +14,7 @@ __all__ = [
     "to_ntuple", "to_1tuple", "to_2tuple", "to_3tuple", "to_4tuple", "make_divisible", "factory_kwargs",
     "extend_tuple", "get_device_dtype", "is_exporting", "disable_compiler", "ndgrid", "meshgrid",
     "calculate_drop_path_rates", "global_pool_nlc", "maybe_add_mask", "resolve_self_attn_mask", "Linear",
-    "LayerType", "PadType",
+    "LayerType", "PadType", "can_overwrite", "add_into",
 ]
 
 # what a layer argument may be: a name resolved by a factory, a class, or any callable building a module
@@ -97,6 +97,38 @@ def is_exporting() -> bool:
     check = getattr(torch.compiler, "is_exporting", None)
     return bool(check()) if check is not None else False
 
+
+def can_overwrite(x: torch.Tensor, *modules: nn.Module) -> bool:
+    """True when a block may write into tensors that ``modules`` returned instead of allocating new ones.
+
+    Blocks run their activation and residual add in place at inference (same values bit for bit, a
+    few large allocations fewer per block; CPU inference is memory-bound there). That is safe only
+    with no autograd graph (an overwritten tensor may be saved for backward), outside ``torch.export``
+    and scripting, and with no forward hook, global or on any of these modules or their children, that
+    could have kept a reference to an output. ``x`` is a tensor of the block's shape: one with a size-1
+    dimension past the batch takes the usual path, because there an out-of-place op may choose other
+    strides than the tensor it would overwrite has, and the next conv, given other strides, may sum in
+    another order.
+    """
+    if torch.is_grad_enabled() or torch.jit.is_scripting() or is_exporting():
+        return False
+    if 1 in x.shape[1:]:
+        return False
+    if _GLOBAL_FORWARD_HOOKS:
+        return False
+    return not any(m._forward_hooks for module in modules for m in module.modules())
+
+
+def add_into(branch: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``x + branch`` written into ``branch`` (where :func:`can_overwrite` said yes), unless the branch
+    shares memory with ``x`` (an identity branch): then a new tensor, as usual."""
+    if branch.untyped_storage().data_ptr() == x.untyped_storage().data_ptr():
+        return x + branch
+    return branch.add_(x)
+
+
+# torch keeps the hooks of ``register_module_forward_hook`` here (a dict, mutated in place)
+_GLOBAL_FORWARD_HOOKS = getattr(nn.modules.module, "_global_forward_hooks", {})
 
 def ndgrid(*tensors: torch.Tensor) -> Tuple[torch.Tensor, ...]:
     """N-D grid in dimension order (``indexing='ij'``): output i varies along dim i."""

@@ -7,7 +7,8 @@ from typing import Callable, Optional, Tuple, Union
 import torch
 from torch import nn
 
-from .helpers import to_2tuple
+from .activations import gelu_inplace
+from .helpers import can_overwrite, to_2tuple
 
 __all__ = ["Mlp", "GluMlp", "SwiGLU", "SwiGLUPacked", "GatedMlp", "ConvMlp"]
 
@@ -48,7 +49,11 @@ class Mlp(nn.Module):
         self.drop2 = nn.Dropout(drop[1])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.drop1(self.act(self.fc1(x)))
+        x = self.fc1(x)
+        # at inference the activation overwrites fc1's (always fresh) output; GELU only, see can_overwrite
+        fresh = type(self.fc1) in (nn.Linear, nn.Conv2d)
+        y = gelu_inplace(self.act, x) if fresh and can_overwrite(x, self.fc1, self.act) else None
+        x = self.drop1(self.act(x) if y is None else y)
         return self.drop2(self.fc2(self.norm(x)))
 
 

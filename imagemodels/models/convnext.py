@@ -32,7 +32,7 @@ from torch import nn
 from imagemodels.layers import (
     calculate_drop_path_rates,
     ClassifierHead, DropPath, GlobalResponseNormMlp, LayerNorm, LayerNorm2d, Mlp, NormMlpClassifierHead, RmsNorm,
-    RmsNorm2d, SimpleNorm, SimpleNorm2d, create_conv2d, factory_kwargs, get_act_layer, make_divisible, to_ntuple,
+    RmsNorm2d, SimpleNorm, SimpleNorm2d, add_into, can_overwrite, create_conv2d, factory_kwargs, get_act_layer, make_divisible, to_ntuple,
     trunc_normal_,
 )
 from ._builder import build_model_with_cfg
@@ -147,6 +147,10 @@ class ConvNeXtBlock(nn.Module):
             x = self.mlp(self.norm(x))
         else:
             x = self.mlp(self.norm(x.permute(0, 2, 3, 1))).permute(0, 3, 1, 2)
+        if can_overwrite(x, self):  # inference: scale and residual sum land in the MLP's fresh output
+            if self.gamma is not None:
+                x = x.mul_(self.gamma.reshape(1, -1, 1, 1))
+            return add_into(self.drop_path(x), self.shortcut(shortcut))
         if self.gamma is not None:
             x = x * self.gamma.reshape(1, -1, 1, 1)
         return self.drop_path(x) + self.shortcut(shortcut)

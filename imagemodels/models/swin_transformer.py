@@ -25,7 +25,7 @@ from torch import nn
 
 from imagemodels.layers import (
     calculate_drop_path_rates,
-    ClassifierHead, DropPath, Mlp, PatchEmbed, factory_kwargs, get_norm_layer, to_2tuple, trunc_normal_,
+    ClassifierHead, DropPath, Mlp, PatchEmbed, add_into, can_overwrite, factory_kwargs, get_norm_layer, to_2tuple, trunc_normal_,
 )
 from imagemodels.layers.window import resize_rel_pos_bias_table, window_partition, window_reverse
 
@@ -229,6 +229,11 @@ class SwinTransformerBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         batch, height, width, channels = x.shape
+        if can_overwrite(x, self):  # inference: each residual sum lands in its branch's fresh output
+            x = add_into(self.drop_path1(self._attn(self.norm1(x))), x)
+            x = x.reshape(batch, -1, channels)
+            x = add_into(self.drop_path2(self.mlp(self.norm2(x))), x)
+            return x.reshape(batch, height, width, channels)
         x = x + self.drop_path1(self._attn(self.norm1(x)))
         x = x.reshape(batch, -1, channels)
         x = x + self.drop_path2(self.mlp(self.norm2(x)))
