@@ -123,3 +123,37 @@ def test_training_still_backpropagates_through_the_blocks():
     mlp = Mlp(4, 8)
     mlp(torch.randn(2, 4, requires_grad=True)).sum().backward()
     assert mlp.fc1.weight.grad is not None
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("act", [nn.GELU, nn.ReLU])
+def test_row_blocks_give_the_whole_mlp_bit_for_bit(bias, act, monkeypatch):
+    import imagemodels.layers.mlp as mlp_module
+
+    torch.manual_seed(0)
+    mlp = Mlp(24, 96, act_layer=act, bias=bias).eval()
+    x = torch.randn(2, 15, 11, 24)  # 330 rows, as ConvNeXt's NHWC input
+    with torch.no_grad():
+        whole = mlp(x)
+        monkeypatch.setattr(mlp_module, "ROW_BLOCK_MIN_BYTES", 0)
+        monkeypatch.setattr(mlp_module, "ROW_BLOCK_MIN_ROWS", 64)
+        monkeypatch.setattr(mlp_module, "ROW_BLOCK_BYTES", 0)
+        calls = []
+        mlp.fc1.register_forward_pre_hook(lambda m, args: calls.append(args[0].shape[0]))
+        assert not mlp._row_blocks_ok(x)  # a hook: the usual path
+        mlp.fc1._forward_pre_hooks.clear()
+        blocked = mlp(x)
+    assert torch.equal(blocked, whole) and blocked.shape == (2, 15, 11, 24)
+    with torch.enable_grad():  # training never takes the blocked path
+        assert mlp(x).grad_fn is not None
+
+
+def test_row_blocks_at_their_real_threshold():
+    torch.manual_seed(0)
+    mlp = Mlp(96, 384).eval()
+    x = torch.randn(4, 56, 56, 96)  # a 19 MB hidden activation: over the threshold
+    with torch.no_grad():
+        blocked = mlp(x)
+    with torch.enable_grad():
+        whole = mlp(x)
+    torch.testing.assert_close(blocked, whole.detach(), rtol=0, atol=0)

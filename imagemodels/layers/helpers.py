@@ -104,19 +104,19 @@ def can_overwrite(x: torch.Tensor, *modules: nn.Module) -> bool:
     Blocks run their activation and residual add in place at inference (same values bit for bit, a
     few large allocations fewer per block; CPU inference is memory-bound there). That is safe only
     with no autograd graph (an overwritten tensor may be saved for backward), outside ``torch.export``
-    and scripting, and with no forward hook, global or on any of these modules or their children, that
-    could have kept a reference to an output. ``x`` is a tensor of the block's shape: one with a size-1
-    dimension past the batch takes the usual path, because there an out-of-place op may choose other
-    strides than the tensor it would overwrite has, and the next conv, given other strides, may sum in
-    another order.
+    and scripting, and with no forward hook or pre-hook, global or on any of these modules or their
+    children (a hook may keep a reference to an output; a row-blocked MLP would call it per block).
+    ``x`` is a tensor of the block's shape: one with a size-1 dimension past the batch takes the usual
+    path, because there an out-of-place op may choose other strides than the tensor it would
+    overwrite has, and the next conv, given other strides, may sum in another order.
     """
     if torch.is_grad_enabled() or torch.jit.is_scripting() or is_exporting():
         return False
     if 1 in x.shape[1:]:
         return False
-    if _GLOBAL_FORWARD_HOOKS:
+    if _GLOBAL_FORWARD_HOOKS or _GLOBAL_FORWARD_PRE_HOOKS:
         return False
-    return not any(m._forward_hooks for module in modules for m in module.modules())
+    return not any(m._forward_hooks or m._forward_pre_hooks for module in modules for m in module.modules())
 
 
 def add_into(branch: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -127,8 +127,9 @@ def add_into(branch: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return branch.add_(x)
 
 
-# torch keeps the hooks of ``register_module_forward_hook`` here (a dict, mutated in place)
+# torch keeps the hooks of ``register_module_forward_hook`` / ``_pre_hook`` here (dicts, mutated in place)
 _GLOBAL_FORWARD_HOOKS = getattr(nn.modules.module, "_global_forward_hooks", {})
+_GLOBAL_FORWARD_PRE_HOOKS = getattr(nn.modules.module, "_global_forward_pre_hooks", {})
 
 def ndgrid(*tensors: torch.Tensor) -> Tuple[torch.Tensor, ...]:
     """N-D grid in dimension order (``indexing='ij'``): output i varies along dim i."""
