@@ -18,7 +18,9 @@ from .drop import DropBlock2d, DropPath, drop_block_2d, drop_path
 from .grn import GlobalResponseNorm, GlobalResponseNormMlp
 from .halo_attn import HaloAttn
 from .eca import CecaModule, CircularEfficientChannelAttn, EcaModule, EfficientChannelAttn
-from .helpers import add_into, can_overwrite, factory_kwargs, make_divisible, to_1tuple, to_2tuple, to_3tuple, to_4tuple, to_ntuple
+from .helpers import (
+    add_into, can_overwrite, factory_kwargs, make_divisible, to_1tuple, to_2tuple, to_3tuple, to_4tuple, to_ntuple,
+)
 from .lambda_layer import LambdaLayer
 from .conv2d_same import Conv2dSame, conv2d_same, create_conv2d_pad
 from .conv_bn_act import ConvBnAct, ConvNormAct, ConvNormActAa

@@ -98,6 +98,11 @@ def is_exporting() -> bool:
     return bool(check()) if check is not None else False
 
 
+# torch keeps the hooks of ``register_module_forward_hook`` / ``_pre_hook`` here (dicts, mutated in place)
+_GLOBAL_FORWARD_HOOKS = getattr(nn.modules.module, "_global_forward_hooks", {})
+_GLOBAL_FORWARD_PRE_HOOKS = getattr(nn.modules.module, "_global_forward_pre_hooks", {})
+
+
 def can_overwrite(x: torch.Tensor, *modules: nn.Module) -> bool:
     """True when a block may write into tensors that ``modules`` returned instead of allocating new ones.
 
@@ -126,10 +131,6 @@ def add_into(branch: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         return x + branch
     return branch.add_(x)
 
-
-# torch keeps the hooks of ``register_module_forward_hook`` / ``_pre_hook`` here (dicts, mutated in place)
-_GLOBAL_FORWARD_HOOKS = getattr(nn.modules.module, "_global_forward_hooks", {})
-_GLOBAL_FORWARD_PRE_HOOKS = getattr(nn.modules.module, "_global_forward_pre_hooks", {})
 
 def ndgrid(*tensors: torch.Tensor) -> Tuple[torch.Tensor, ...]:
     """N-D grid in dimension order (``indexing='ij'``): output i varies along dim i."""

@@ -32,7 +32,8 @@ from torch import nn
 from imagemodels.layers import (
     calculate_drop_path_rates,
     ClassifierHead, DropPath, GlobalResponseNormMlp, LayerNorm, LayerNorm2d, Mlp, NormMlpClassifierHead, RmsNorm,
-    RmsNorm2d, SimpleNorm, SimpleNorm2d, add_into, can_overwrite, create_conv2d, factory_kwargs, get_act_layer, make_divisible, to_ntuple,
+    RmsNorm2d, SimpleNorm, SimpleNorm2d, add_into, can_overwrite, create_conv2d, factory_kwargs, get_act_layer,
+    make_divisible, to_ntuple,
     trunc_normal_,
 )
 from ._builder import build_model_with_cfg

@@ -25,7 +25,8 @@ from torch import nn
 
 from imagemodels.layers import (
     calculate_drop_path_rates,
-    ClassifierHead, DropPath, Mlp, PatchEmbed, add_into, can_overwrite, factory_kwargs, get_norm_layer, to_2tuple, trunc_normal_,
+    ClassifierHead, DropPath, Mlp, PatchEmbed, add_into, can_overwrite, factory_kwargs, get_norm_layer, to_2tuple,
+    trunc_normal_,
 )
 from imagemodels.layers.window import resize_rel_pos_bias_table, window_partition, window_reverse
 

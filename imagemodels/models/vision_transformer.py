@@ -31,7 +31,8 @@ from torch import nn
 
 from imagemodels.layers import (
     Attention, AttentionPoolLatent, DropPath, LayerNorm, LayerScale, Mlp, PatchDropout, PatchEmbed,
-    RmsNorm, SwiGLU, add_abs_pos_embed, add_into, can_overwrite, check_token_pool, get_act_layer, get_norm_layer, resample_abs_pos_embed,
+    RmsNorm, SwiGLU, add_abs_pos_embed, add_into, can_overwrite, check_token_pool, get_act_layer, get_norm_layer,
+    resample_abs_pos_embed,
     resample_patch_embed, to_2tuple, token_pool_width, trunc_normal_, use_fused_attn,
 )
 from imagemodels.layers.activations import QuickGELU
