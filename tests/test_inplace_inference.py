@@ -89,6 +89,25 @@ def test_a_global_hook_or_autograd_turns_it_off():
     assert not can_overwrite(x, block)  # grad mode: tensors may be saved for backward
 
 
+@pytest.mark.parametrize("case", NAMES, ids=[c[0] for c in NAMES])
+def test_fx_tracing_under_no_grad_takes_the_usual_path(case):
+    """FX symbolic tracing (``feature_cls='fx'``, torchvision's feature extraction) sees Proxies, not
+    tensors: the in-place switch must step aside before it looks at a shape, grad mode or not, and the
+    traced graph must compute what the blocks do."""
+    name, kwargs = case
+    kwargs = {k: v for k, v in kwargs.items() if k != "dynamic_img_size"}  # blocks take (B, N, C) tokens
+    model = _model(name, kwargs)
+    trunk = next(getattr(model, n) for n in ("blocks", "stages", "layers") if hasattr(model, n))
+    size = kwargs.get("img_size", 64)
+    with torch.no_grad():
+        assert not can_overwrite(torch.fx.Proxy(torch.fx.Graph().placeholder("x")), model)
+        x = model.patch_embed(torch.randn(2, 3, size, size)) if hasattr(model, "patch_embed") else \
+            model.stem(torch.randn(2, 3, size, size))
+        traced = torch.fx.symbolic_trace(trunk)
+        got, want = traced(x), trunk(x)
+    assert torch.equal(got, want)
+
+
 @pytest.mark.parametrize("act", [nn.GELU(), nn.GELU(approximate="tanh"), GELU(), GELUTanh()])
 def test_gelu_inplace_matches_the_module(act):
     x = torch.randn(3, 50)

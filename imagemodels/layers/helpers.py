@@ -7,6 +7,7 @@ from itertools import repeat
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
 import torch
+import torch.fx
 import torch.nn.functional as F
 from torch import nn
 
@@ -98,6 +99,15 @@ def is_exporting() -> bool:
     return bool(check()) if check is not None else False
 
 
+def _is_fx_tracing(x: torch.Tensor) -> bool:
+    """True under FX symbolic tracing (``torch.fx.symbolic_trace``, torchvision's feature extraction),
+    where ``x`` is a Proxy and any Python branch on its shape would fail to trace."""
+    if isinstance(x, torch.fx.Proxy):
+        return True
+    check = getattr(torch.fx._symbolic_trace, "is_fx_symbolic_tracing", None)
+    return bool(check()) if check is not None else False
+
+
 # torch keeps the hooks of ``register_module_forward_hook`` / ``_pre_hook`` here (dicts, mutated in place)
 _GLOBAL_FORWARD_HOOKS = getattr(nn.modules.module, "_global_forward_hooks", {})
 _GLOBAL_FORWARD_PRE_HOOKS = getattr(nn.modules.module, "_global_forward_pre_hooks", {})
@@ -109,13 +119,13 @@ def can_overwrite(x: torch.Tensor, *modules: nn.Module) -> bool:
     Blocks run their activation and residual add in place at inference (same values bit for bit, a
     few large allocations fewer per block; CPU inference is memory-bound there). That is safe only
     with no autograd graph (an overwritten tensor may be saved for backward), outside ``torch.export``
-    and scripting, and with no forward hook or pre-hook, global or on any of these modules or their
+    and scripting (FX symbolic tracing too: a traced graph keeps the usual ops), and with no forward hook or pre-hook, global or on any of these modules or their
     children (a hook may keep a reference to an output; a row-blocked MLP would call it per block).
     ``x`` is a tensor of the block's shape: one with a size-1 dimension past the batch takes the usual
     path, because there an out-of-place op may choose other strides than the tensor it would
     overwrite has, and the next conv, given other strides, may sum in another order.
     """
-    if torch.is_grad_enabled() or torch.jit.is_scripting() or is_exporting():
+    if torch.is_grad_enabled() or torch.jit.is_scripting() or is_exporting() or _is_fx_tracing(x):
         return False
     if 1 in x.shape[1:]:
         return False

@@ -62,7 +62,7 @@ class Mlp(nn.Module):
         self.drop2 = nn.Dropout(drop[1])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if _hidden_bytes(x, self.fc1) > ROW_BLOCK_MIN_BYTES and self._row_blocks_ok(x):
+        if self._row_blocks_ok(x) and _hidden_bytes(x, self.fc1) > ROW_BLOCK_MIN_BYTES:
             return self._forward_row_blocks(x)
         x = self.fc1(x)
         # at inference the activation overwrites fc1's (always fresh) output; GELU only, see can_overwrite
@@ -72,8 +72,9 @@ class Mlp(nn.Module):
         return self.drop2(self.fc2(self.norm(x)))
 
     def _row_blocks_ok(self, x: torch.Tensor) -> bool:
-        return (x.device.type == "cpu" and type(self.fc1) is nn.Linear and type(self.fc2) is nn.Linear
-                and type(self.norm) in (nn.Identity, nn.LayerNorm) and can_overwrite(x, self))
+        # can_overwrite first: it is what steps aside while tracing, before any branch on x's shape
+        return (can_overwrite(x, self) and x.device.type == "cpu" and type(self.fc1) is nn.Linear
+                and type(self.fc2) is nn.Linear and type(self.norm) in (nn.Identity, nn.LayerNorm))
 
     def _forward_row_blocks(self, x: torch.Tensor) -> torch.Tensor:
         """Inference on CPU with a large hidden activation: the tokens go through in row blocks.
