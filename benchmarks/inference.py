@@ -31,7 +31,22 @@ def _paired(ours_t: List[float], theirs_t: List[float]) -> tuple:
     return statistics.median(paired), paired[0], paired[-1]
 
 
-def measure(name: str, batch: int, size: int, rounds: int, iters: int, threads: int, fuse: bool = False) -> dict:
+class _WithOneDNN(torch.nn.Module):
+    """imagemodels with its opt-in oneDNN linear path switched on (layers/onednn_linear.py)."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        from imagemodels.layers import set_onednn_linear
+
+        with set_onednn_linear(True):
+            return self.model(x)
+
+
+def measure(name: str, batch: int, size: int, rounds: int, iters: int, threads: int, fuse: bool = False,
+            onednn: bool = False) -> dict:
     import timm
 
     import imagemodels
@@ -46,6 +61,8 @@ def measure(name: str, batch: int, size: int, rounds: int, iters: int, threads: 
         from imagemodels.utils import fuse_conv_bn
 
         candidates["fused"] = fuse_conv_bn(ours, x)
+    if onednn:
+        candidates["onednn"] = _WithOneDNN(ours)
     with torch.inference_mode():
         want = theirs(x)
         # randomly initialised nets can have huge logits (inception_v3: ~1e12), so the tolerance
@@ -72,6 +89,9 @@ def measure(name: str, batch: int, size: int, rounds: int, iters: int, threads: 
         out.update(fused=ips["fused"], fused_ratio=ips["fused"] / ips["theirs"], fused_diff=diffs["fused"],
                    fused_rel=diffs["fused"] / scale)
         out["fpaired"], out["flow"], out["fhigh"] = _paired(times["fused"], times["theirs"])
+    if onednn:
+        out.update(onednn=ips["onednn"], onednn_ratio=ips["onednn"] / ips["theirs"], onednn_diff=diffs["onednn"])
+        out["opaired"], out["olow"], out["ohigh"] = _paired(times["onednn"], times["theirs"])
     return out
 
 
@@ -85,18 +105,23 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--fuse", action="store_true",
                         help="also time imagemodels after utils.fuse_conv_bn (BatchNorm folded into its conv)")
+    parser.add_argument("--onednn", action="store_true",
+                        help="also time imagemodels with set_onednn_linear(True) (oneDNN matmuls, opt-in)")
     args = parser.parse_args()
     print(f"fp32, CPU, batch {args.batch}, {args.size}x{args.size}, {args.threads} threads, torch {torch.__version__}\n")
     print("| model | imagemodels img/s | timm img/s | ratio | paired ratio (min-max) | max abs diff |\n"
           "|---|---:|---:|---:|---:|---:|")
     for name in args.models:
-        r = measure(name, args.batch, args.size, args.rounds, args.iters, args.threads, args.fuse)
+        r = measure(name, args.batch, args.size, args.rounds, args.iters, args.threads, args.fuse, args.onednn)
         print(f"| {r['model']} | {r['ours']:.1f} | {r['theirs']:.1f} | {r['ratio']:.2f} | "
               f"{r['paired']:.2f} ({r['low']:.2f}-{r['high']:.2f}) | {r['diff']:.1e} |", flush=True)
         if args.fuse:
             print(f"| {r['model']} + fuse_conv_bn | {r['fused']:.1f} | {r['theirs']:.1f} | {r['fused_ratio']:.2f} | "
                   f"{r['fpaired']:.2f} ({r['flow']:.2f}-{r['fhigh']:.2f}) | {r['fused_diff']:.1e} "
                   f"(relative {r['fused_rel']:.1e}) |", flush=True)
+        if args.onednn:
+            print(f"| {r['model']} + oneDNN linear | {r['onednn']:.1f} | {r['theirs']:.1f} | {r['onednn_ratio']:.2f} | "
+                  f"{r['opaired']:.2f} ({r['olow']:.2f}-{r['ohigh']:.2f}) | {r['onednn_diff']:.1e} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 import imagemodels
-from imagemodels.layers import Mlp, can_overwrite
+from imagemodels.layers import Mlp, can_overwrite, onednn_available, set_onednn_linear, use_onednn_linear
 from imagemodels.layers.activations import GELU, GELUTanh, gelu_inplace
 
 NAMES = [
@@ -176,3 +176,56 @@ def test_row_blocks_at_their_real_threshold():
     with torch.enable_grad():
         whole = mlp(x)
     torch.testing.assert_close(blocked, whole.detach(), rtol=0, atol=0)
+
+
+# convnext_atto's MLP is 1x1 convs by default (conv_mlp): with Linear layers here
+LINEAR_NAMES = [NAMES[0], ("convnext_atto", dict(conv_mlp=False)), NAMES[2]]
+
+
+@pytest.mark.skipif(not onednn_available(), reason="this torch build has no oneDNN")
+@pytest.mark.parametrize("case", LINEAR_NAMES, ids=[c[0] for c in LINEAR_NAMES])
+def test_onednn_linear_switch_agrees_to_rounding_and_only_at_inference(case, monkeypatch):
+    """The opt-in oneDNN path: the same outputs to float rounding, used only where the inference path is
+    (autograd still runs the default kernels, bit for bit), and the switch restores itself."""
+    name, kwargs = case
+    model = _model(name, kwargs)
+    x = torch.randn(2, 3, kwargs.get("img_size", 64), kwargs.get("img_size", 64))
+    calls = []
+    real = torch.ops.mkldnn._linear_pointwise
+    monkeypatch.setattr(torch.ops.mkldnn, "_linear_pointwise", lambda *a: calls.append(1) or real(*a),
+                        raising=False)
+    with torch.no_grad():
+        want = model(x)
+        assert not calls and not use_onednn_linear()
+        with set_onednn_linear(True):
+            assert use_onednn_linear()
+            got = model(x)
+        assert calls and not use_onednn_linear()
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+    calls.clear()
+    with set_onednn_linear(True):
+        train_path = model(x)
+    assert not calls and torch.equal(train_path.detach(), model(x).detach())
+
+
+@pytest.mark.skipif(not onednn_available(), reason="this torch build has no oneDNN")
+def test_onednn_linear_in_row_blocks_and_its_environment_variable(monkeypatch):
+    import imagemodels.layers.mlp as mlp_module
+    import imagemodels.layers.onednn_linear as onednn_module
+
+    torch.manual_seed(0)
+    mlp = Mlp(32, 128).eval()
+    x = torch.randn(4, 700, 32)
+    monkeypatch.setattr(mlp_module, "ROW_BLOCK_MIN_BYTES", 0)
+    monkeypatch.setattr(mlp_module, "ROW_BLOCK_MIN_ROWS", 64)
+    monkeypatch.setattr(mlp_module, "ROW_BLOCK_BYTES", 0)
+    with torch.no_grad():
+        want = mlp(x)
+        with set_onednn_linear(True):
+            got = mlp(x)
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+    monkeypatch.setenv("IMAGEMODELS_ONEDNN_LINEAR", "yes")
+    with pytest.raises(ValueError, match="must be 0 or 1"):
+        onednn_module._env_flag()
+    monkeypatch.setenv("IMAGEMODELS_ONEDNN_LINEAR", "1")
+    assert onednn_module._env_flag()

@@ -50,6 +50,7 @@ from .global_context import GlobalContext
 from .non_local_attn import BatNonLocalAttn, BilinearAttnTransform
 from .weight_init import trunc_normal_
 from .attention import Attention, set_fused_attn, use_fused_attn
+from .onednn_linear import onednn_available, set_onednn_linear, use_onednn_linear
 from .attention_pool import AttentionPoolLatent
 from .attention_pool2d import AttentionPool2d
 from .format import Format, FormatT, get_channel_dim, get_spatial_dim, nchw_to, nhwc_to
@@ -121,7 +122,7 @@ __all__ = [
     "BilinearAttnTransform",
     "trunc_normal_",
     "GlobalResponseNorm", "GlobalResponseNormMlp", "NormMlpClassifierHead", "RmsNorm2d", "SimpleNorm", "SimpleNorm2d",
-    "Attention", "set_fused_attn", "use_fused_attn",
+    "Attention", "set_fused_attn", "use_fused_attn", "set_onednn_linear", "use_onednn_linear", "onednn_available",
     "AttentionPoolLatent", "AttentionPool2d",
     "Format", "FormatT", "get_channel_dim", "get_spatial_dim", "nchw_to", "nhwc_to",
     "LayerScale", "LayerScale2d",

@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .helpers import can_overwrite
+from .onednn_linear import onednn_linear
 from .pos_embed_sincos import apply_rot_embed_cat
 
 __all__ = ["Attention", "AttentionRope", "use_fused_attn", "set_fused_attn"]
@@ -118,8 +120,11 @@ class Attention(nn.Module):
 
     def forward(self, x: torch.Tensor, attn_mask: Optional[torch.Tensor] = None, is_causal: bool = False) -> torch.Tensor:
         batch, num_tokens, _ = x.shape
+        infer = can_overwrite(x, self)
+        qkv = onednn_linear(self.qkv, x) if infer else None  # opt-in (layers/onednn_linear.py), else None
+        qkv = self.qkv(x) if qkv is None else qkv
         # (B, N, 3 * heads * head_dim) -> 3 x (B, heads, N, head_dim)
-        q, k, v = self.qkv(x).reshape(batch, num_tokens, 3, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4).unbind(0)
+        q, k, v = qkv.reshape(batch, num_tokens, 3, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4).unbind(0)
         q, k = self.q_norm(q), self.k_norm(k)
         out = scaled_dot_product(
             q, k, v, fused=self.fused_attn, scale=self.scale, dropout_p=self.attn_drop.p if self.training else 0.0,
@@ -128,7 +133,8 @@ class Attention(nn.Module):
         out = self.norm(out)
         if self.gate is not None:
             out = out * self.gate(x).sigmoid()
-        return self.proj_drop(self.proj(out))
+        projected = onednn_linear(self.proj, out) if infer else None
+        return self.proj_drop(self.proj(out) if projected is None else projected)
 
 
 class AttentionRope(nn.Module):

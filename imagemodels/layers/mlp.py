@@ -9,6 +9,7 @@ from torch import nn
 
 from .activations import gelu_inplace
 from .helpers import can_overwrite, to_2tuple
+from .onednn_linear import onednn_linear
 
 __all__ = ["Mlp", "GluMlp", "SwiGLU", "SwiGLUPacked", "GatedMlp", "ConvMlp"]
 
@@ -64,12 +65,15 @@ class Mlp(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self._row_blocks_ok(x) and _hidden_bytes(x, self.fc1) > ROW_BLOCK_MIN_BYTES:
             return self._forward_row_blocks(x)
-        x = self.fc1(x)
+        infer = can_overwrite(x, self)
+        h = onednn_linear(self.fc1, x) if infer else None  # opt-in (layers/onednn_linear.py)
+        x = self.fc1(x) if h is None else h
         # at inference the activation overwrites fc1's (always fresh) output; GELU only, see can_overwrite
         fresh = type(self.fc1) in (nn.Linear, nn.Conv2d)
         y = gelu_inplace(self.act, x) if fresh and can_overwrite(x, self.fc1, self.act) else None
-        x = self.drop1(self.act(x) if y is None else y)
-        return self.drop2(self.fc2(self.norm(x)))
+        x = self.norm(self.drop1(self.act(x) if y is None else y))
+        h = onednn_linear(self.fc2, x) if infer else None
+        return self.drop2(self.fc2(x) if h is None else h)
 
     def _row_blocks_ok(self, x: torch.Tensor) -> bool:
         # can_overwrite first: it is what steps aside while tracing, before any branch on x's shape
@@ -92,10 +96,14 @@ class Mlp(nn.Module):
         ends = starts[1:] + [rows.shape[0]]
         weight, bias = self.fc2.weight, self.fc2.bias
         for start, end in zip(starts, ends):
-            h = self.fc1(rows[start:end])
+            h = onednn_linear(self.fc1, rows[start:end])  # opt-in (layers/onednn_linear.py), else None
+            h = self.fc1(rows[start:end]) if h is None else h
             y = gelu_inplace(self.act, h)
             h = self.norm(self.drop1(self.act(h) if y is None else y))
-            if bias is None:  # the kernel F.linear runs on 2-d input, writing straight into the output
+            block = onednn_linear(self.fc2, h)
+            if block is not None:
+                out[start:end] = block
+            elif bias is None:  # the kernel F.linear runs on 2-d input, writing straight into the output
                 torch.mm(h, weight.t(), out=out[start:end])
             else:
                 torch.addmm(bias, h, weight.t(), out=out[start:end])
