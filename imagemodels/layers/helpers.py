@@ -118,9 +118,10 @@ def can_overwrite(x: torch.Tensor, *modules: nn.Module) -> bool:
 
     Blocks run their activation and residual add in place at inference (same values bit for bit, a
     few large allocations fewer per block; CPU inference is memory-bound there). That is safe only
-    with no autograd graph (an overwritten tensor may be saved for backward), outside ``torch.export``
-    and scripting (FX symbolic tracing too: a traced graph keeps the usual ops), and with no forward hook or pre-hook, global or on any of these modules or their
-    children (a hook may keep a reference to an output; a row-blocked MLP would call it per block).
+    with no autograd graph (an overwritten tensor may be saved for backward), outside ``torch.export``,
+    scripting and FX symbolic tracing (a traced graph keeps the usual ops), and with no forward hook or
+    pre-hook, global or on any of these modules or their children (a hook may keep a reference to an
+    output; a row-blocked MLP would call it per block).
     ``x`` is a tensor of the block's shape: one with a size-1 dimension past the batch takes the usual
     path, because there an out-of-place op may choose other strides than the tensor it would
     overwrite has, and the next conv, given other strides, may sum in another order.
