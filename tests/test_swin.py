@@ -72,3 +72,42 @@ def test_features_only_is_nhwc_and_intermediates_nchw():
     with torch.no_grad():
         inter = full.forward_intermediates(torch.randn(1, 3, 224, 224), indices=[0], intermediates_only=True)
     assert tuple(inter[0].shape) == (1, 96, 56, 56)
+
+
+# set_input_size with the reference's keywords: each case's windows / shifts and outputs must match
+SET_INPUT_CASES = [
+    (dict(img_size=100), {}),  # an odd patch grid: PatchMerging pads, maps round up (tables 169, not 121)
+    ({}, dict(img_size=(256, 256))),  # no window given: it keeps its ratio to the grid (7 -> 8)
+    ({}, dict(img_size=(320, 224))),
+    ({}, dict(img_size=(16, 16))),
+    (dict(img_size=64, window_size=4), dict(img_size=(32, 32))),
+    ({}, dict(window_ratio=4)),
+    ({}, dict(window_ratio=(8, 4, 2, 1))),
+    ({}, dict(window_size=((4, 5), 6, 7, 8))),
+    ({}, dict(img_size=(224, 224), patch_size=(8, 8))),
+    ({}, dict(img_size=(256, 256), window_size=8)),
+    (dict(window_size=12), dict(img_size=(300, 300))),
+]
+
+
+@pytest.mark.parametrize("build,change", SET_INPUT_CASES, ids=[f"{b}-{c}" for b, c in SET_INPUT_CASES])
+def test_set_input_size_matches_the_reference(build, change):
+    theirs = reference().create_model("swin_tiny_patch4_window7_224", depths=(2, 2, 2, 2), **build).eval()
+    ours = imagemodels.create_model("swin_tiny_patch4_window7_224", depths=(2, 2, 2, 2), **build).eval()
+    ours.load_state_dict(theirs.state_dict())
+    if change:
+        theirs.set_input_size(**change)
+        ours.set_input_size(**change)
+    windows = [[(tuple(b.window_size), tuple(b.shift_size)) for b in stage.blocks] for stage in ours.layers]
+    assert windows == [[(tuple(b.window_size), tuple(b.shift_size)) for b in stage.blocks] for stage in theirs.layers]
+    x = torch.randn(1, 3, *theirs.patch_embed.img_size)
+    with torch.no_grad():
+        torch.testing.assert_close(ours(x), theirs(x), rtol=1e-4, atol=1e-4)
+
+
+def test_set_input_size_window_counts_must_match_the_stages():
+    model = imagemodels.create_model("swin_tiny_patch4_window7_224", depths=(2, 2, 2, 2))
+    with pytest.raises(ValueError, match="one per stage"):
+        model.set_input_size(window_size=(7, 7, 7))
+    with pytest.raises(ValueError, match="one per stage"):
+        model.set_input_size(window_ratio=(8, 4))

@@ -119,6 +119,18 @@ class WindowAttention(nn.Module):
         return self.proj_drop(self.proj(x))
 
 
+def _per_stage(value: Union[int, Sequence[Any]], num_stages: int, what: str, pairs: bool) -> List[Size]:
+    """One (h, w) per stage from an int, an (h, w) pair (where ``pairs``), or a sequence of one per stage."""
+    if isinstance(value, int):
+        return [(value, value)] * num_stages
+    value = list(value)
+    if pairs and len(value) == 2 and all(isinstance(v, int) for v in value) and num_stages != 2:
+        return [tuple(value)] * num_stages
+    if len(value) != num_stages:
+        raise ValueError(f"{what}={value!r}: give one value for every stage or one per stage ({num_stages} stages)")
+    return [to_2tuple(v) for v in value]
+
+
 def _window_and_shift(resolution: Size, window: Size, shift: Size, always_partition: bool) -> Tuple[Size, Size]:
     """A map no larger than the window is one window, unshifted (unless ``always_partition``)."""
     if always_partition:
@@ -241,6 +253,11 @@ class SwinTransformerBlock(nn.Module):
         return x.reshape(batch, height, width, channels)
 
 
+def _merged(resolution: Size) -> Size:
+    """The map size after PatchMerging, which pads an odd side by one: halved, rounded up."""
+    return tuple((r + 1) // 2 for r in resolution)
+
+
 class PatchMerging(nn.Module):
     """Halve the resolution: concatenate each 2x2 neighbourhood's channels (4C), norm, linear to ``out_dim``."""
 
@@ -290,7 +307,7 @@ class SwinTransformerStage(nn.Module):
         dd = factory_kwargs(device, dtype)
         self.dim = dim
         self.input_resolution = input_resolution
-        self.output_resolution = tuple(r // 2 for r in input_resolution) if downsample else input_resolution
+        self.output_resolution = _merged(input_resolution) if downsample else input_resolution
         self.grad_checkpointing = False
         window_size = to_2tuple(window_size)
         shift_size = tuple(w // 2 for w in window_size)
@@ -307,7 +324,7 @@ class SwinTransformerStage(nn.Module):
 
     def set_input_size(self, feat_size: Size, window_size: Size, always_partition: Optional[bool] = None) -> None:
         self.input_resolution = feat_size
-        self.output_resolution = tuple(r // 2 for r in feat_size) if isinstance(self.downsample, PatchMerging) else feat_size
+        self.output_resolution = _merged(feat_size) if isinstance(self.downsample, PatchMerging) else feat_size
         for block in self.blocks:
             block.set_input_size(self.output_resolution, window_size, always_partition)
 
@@ -382,15 +399,15 @@ class SwinTransformer(nn.Module):
         grid = self.patch_embed.grid_size
         dpr = calculate_drop_path_rates(drop_path_rate, depths, stagewise=True)
         dims = [int(embed_dim * 2 ** i) for i in range(num_stages)]
-        stages, in_dim, scale = [], dims[0], 1
+        stages, in_dim, scale, resolution = [], dims[0], 1, tuple(grid)
         for i in range(num_stages):
             stages.append(SwinTransformerStage(
-                in_dim, dims[i], input_resolution=(grid[0] // scale, grid[1] // scale), depth=depths[i],
+                in_dim, dims[i], input_resolution=resolution, depth=depths[i],
                 downsample=i > 0, num_heads=num_heads[i], head_dim=head_dim, window_size=window_sizes[i],
                 always_partition=always_partition, dynamic_mask=not strict_img_size, mlp_ratio=mlp_ratio,
                 qkv_bias=qkv_bias, proj_drop=proj_drop_rate, attn_drop=attn_drop_rate, drop_path=dpr[i],
                 norm_layer=norm_layer, **dd))
-            in_dim = dims[i]
+            in_dim, resolution = dims[i], stages[-1].output_resolution
             if i > 0:
                 scale *= 2
             self.feature_info.append(dict(num_chs=dims[i], reduction=patch_size * scale, module=f"layers.{i}"))
@@ -413,20 +430,41 @@ class SwinTransformer(nn.Module):
         return {n for n, _ in self.named_parameters() if "relative_position_bias_table" in n}
 
     def set_input_size(
-        self, img_size: Optional[Union[int, Size]] = None, window_size: Optional[Union[int, Size]] = None,
+        self,
+        img_size: Optional[Union[int, Size]] = None,
+        patch_size: Optional[Union[int, Size]] = None,
+        window_size: Optional[Union[int, Size, Sequence[Union[int, Size]]]] = None,
+        window_ratio: Optional[Union[int, Sequence[int]]] = None,
         always_partition: Optional[bool] = None,
     ) -> None:
-        """A new input size and/or window size (the bias tables are resampled)."""
-        if img_size is not None:
-            self.patch_embed.set_input_size(img_size=img_size)
+        """A new input size, patch size and/or window size; bias tables and masks follow.
+
+        ``window_size``: one (int or (h, w)) for every stage, or one per stage. ``window_ratio``: each
+        stage's window is the new patch grid (before any downsampling) divided by it; an int, or one per
+        stage (so two values are two stages). With neither, each stage's window keeps its ratio to the
+        patch grid of the model as built (or as last given a window), rounded down, at least 1.
+        """
+        num_stages = len(self.layers)
+        old_grid = self.patch_embed.grid_size
+        if img_size is not None or patch_size is not None:
+            self.patch_embed.set_input_size(img_size=img_size, patch_size=patch_size)
         grid = self.patch_embed.grid_size
         if window_size is not None:
-            self.window_sizes = [to_2tuple(window_size)] * len(self.layers)
-        scale = 1
+            self.window_sizes = _per_stage(window_size, num_stages, "window_size", pairs=True)
+        elif window_ratio is not None:
+            ratios = _per_stage(window_ratio, num_stages, "window_ratio", pairs=False)
+            self.window_sizes = [(max(1, grid[0] // r[0]), max(1, grid[1] // r[1])) for r in ratios]
+        if window_size is not None or window_ratio is not None:
+            self._window_base = (tuple(grid), list(self.window_sizes))
+        else:
+            base_grid, base_windows = getattr(self, "_window_base", (old_grid, self.window_sizes))
+            self.window_sizes = [tuple(max(1, w * g // b) for w, g, b in zip(win, grid, base_grid))
+                                 for win in base_windows]
+            self._window_base = (base_grid, base_windows)
+        resolution = tuple(grid)
         for i, stage in enumerate(self.layers):
-            stage.set_input_size((grid[0] // scale, grid[1] // scale), self.window_sizes[i], always_partition)
-            if i < len(self.layers) - 1:
-                scale *= 2
+            stage.set_input_size(resolution, self.window_sizes[i], always_partition)
+            resolution = stage.output_resolution
 
     # --- the model contract -----------------------------------------------------------------------
 
