@@ -387,16 +387,15 @@ class SwinTransformer(nn.Module):
         self.num_features = self.head_hidden_size = int(embed_dim * 2 ** (num_stages - 1))
         self.feature_info: List[Dict[str, Any]] = []
         # a single int or pair is one window for every stage; a longer sequence is one per stage
-        if isinstance(window_size, int) or len(window_size) == 2 and num_stages != 2:
-            window_sizes = [to_2tuple(window_size)] * num_stages
-        else:
-            window_sizes = [to_2tuple(w) for w in window_size]
+        window_sizes = _per_stage(window_size, num_stages, "window_size", pairs=True)
         self.window_sizes = window_sizes
 
         self.patch_embed = embed_layer(
             img_size=img_size, patch_size=patch_size, in_chans=in_chans, embed_dim=embed_dim, norm_layer=norm_layer,
             strict_img_size=strict_img_size, output_fmt="NHWC", **dd)
         grid = self.patch_embed.grid_size
+        # set_input_size with no window scales these windows by the new grid over this one
+        self._window_base = (tuple(grid), list(window_sizes))
         dpr = calculate_drop_path_rates(drop_path_rate, depths, stagewise=True)
         dims = [int(embed_dim * 2 ** i) for i in range(num_stages)]
         stages, in_dim, scale, resolution = [], dims[0], 1, tuple(grid)
@@ -445,7 +444,6 @@ class SwinTransformer(nn.Module):
         patch grid of the model as built (or as last given a window), rounded down, at least 1.
         """
         num_stages = len(self.layers)
-        old_grid = self.patch_embed.grid_size
         if img_size is not None or patch_size is not None:
             self.patch_embed.set_input_size(img_size=img_size, patch_size=patch_size)
         grid = self.patch_embed.grid_size
@@ -457,10 +455,9 @@ class SwinTransformer(nn.Module):
         if window_size is not None or window_ratio is not None:
             self._window_base = (tuple(grid), list(self.window_sizes))
         else:
-            base_grid, base_windows = getattr(self, "_window_base", (old_grid, self.window_sizes))
+            base_grid, base_windows = self._window_base
             self.window_sizes = [tuple(max(1, w * g // b) for w, g, b in zip(win, grid, base_grid))
                                  for win in base_windows]
-            self._window_base = (base_grid, base_windows)
         resolution = tuple(grid)
         for i, stage in enumerate(self.layers):
             stage.set_input_size(resolution, self.window_sizes[i], always_partition)
